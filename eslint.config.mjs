@@ -1,0 +1,31 @@
+import next from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...next,
+  ...nextTs,
+  { ignores: ["lib/generated/**", ".next/**", ".data/**", "node_modules/**", "test-results/**", "next-env.d.ts"] },
+  {
+    // Layering (DESIGN.md §6): the domain knows nothing of Next.js or React.
+    files: ["lib/domain/**", "lib/db/**", "lib/kube/**", "lib/reconciler/**", "lib/authz/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["next", "next/*", "next-auth", "next-auth/*"], message: "lib/domain and lower layers must not depend on Next.js." },
+            { group: ["react", "react-dom", "react/*"], message: "lib/domain and lower layers must not depend on React." },
+            { group: ["@/app/*", "@/components/*"], message: "imports go one way: app → components → lib." },
+            { group: ["@/scripts/*", "**/scripts/*"], message: "test infrastructure under scripts/ must not be imported by product code." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["components/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*"], message: "components must not import routes." }] }] },
+  },
+];
+
+export default config;

@@ -1,0 +1,14 @@
+// Runs once when the server starts: refuse to serve with a broken configuration, and say what is wrong.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { ConfigError, env } = await import("@/lib/env");
+  try {
+    env();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`\n${e.message}\nSee the configuration table in README.md.\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

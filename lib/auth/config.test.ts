@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { authSecret, buildAuthConfig, devLoginEnabled } from "@/lib/auth/config";
+import type { Db } from "@/lib/db/client";
+import { parseEnv } from "@/lib/env";
+
+const base = { DATABASE_URL: "postgres://u:p@localhost:5432/portal", NODE_ENV: "development" };
+const oidc = { AUTH_OIDC_ISSUER: "https://idp.example.com", AUTH_OIDC_CLIENT_ID: "portal", AUTH_OIDC_CLIENT_SECRET: "s3cret" };
+const fakeDb = {} as Db; // buildAuthConfig only wraps it; nothing is queried here
+
+const providerIds = (e: Record<string, string>) =>
+  buildAuthConfig(parseEnv(e), fakeDb).providers.map((p) => {
+    // Built-in providers (Credentials) keep the user's options apart until Auth.js merges them.
+    const provider = (typeof p === "function" ? p() : p) as { id: string; options?: { id?: string } };
+    return provider.options?.id ?? provider.id;
+  });
+
+describe("auth configuration", () => {
+  it("offers only the providers that are configured", () => {
+    expect(providerIds(base)).toEqual([]);
+    expect(providerIds({ ...base, ...oidc })).toEqual(["oidc"]);
+    expect(providerIds({ ...base, AUTH_DEV_LOGIN: "true" })).toEqual(["dev"]);
+    expect(providerIds({ ...base, ...oidc, AUTH_DEV_LOGIN: "true" })).toEqual(["oidc", "dev"]);
+  });
+
+  it("uses JWT sessions, our pages, and PKCE + state + nonce for OIDC", () => {
+    const config = buildAuthConfig(parseEnv({ ...base, ...oidc }), fakeDb);
+    expect(config.session?.strategy).toBe("jwt");
+    expect(config.pages).toEqual({ signIn: "/signin", error: "/signin" });
+    const provider = config.providers[0] as { type: string; issuer: string; checks: string[]; clientId: string };
+    expect(provider).toMatchObject({ type: "oidc", issuer: "https://idp.example.com", clientId: "portal" });
+    expect(provider.checks).toEqual(expect.arrayContaining(["pkce", "state", "nonce"]));
+  });
+
+  it("maps an OIDC profile to a user", () => {
+    const config = buildAuthConfig(parseEnv({ ...base, ...oidc }), fakeDb);
+    const provider = config.providers[0] as { profile: (p: Record<string, unknown>) => Record<string, unknown> };
+    expect(provider.profile({ sub: "abc", email: " Alice@Example.COM ", given_name: "Alice", family_name: "Liddell", groups: ["x"] })).toEqual({
+      id: "abc",
+      email: "alice@example.com",
+      name: "Alice Liddell",
+      image: null,
+    });
+    expect(provider.profile({ sub: "abc", email: "a@b.c", name: "A", preferred_username: "a", picture: "https://x/p.png" })).toEqual({
+      id: "abc",
+      email: "a@b.c",
+      name: "A",
+      image: "https://x/p.png",
+    });
+  });
+
+  it("refuses the development sign-in in production (double guard)", () => {
+    // env() itself refuses the combination; the guard also holds for a hand-built Env.
+    expect(() => parseEnv({ ...base, NODE_ENV: "production", AUTH_DEV_LOGIN: "true" })).toThrow(/AUTH_DEV_LOGIN/);
+    const e = { ...parseEnv({ ...base, AUTH_DEV_LOGIN: "true" }), NODE_ENV: "production" as const };
+    expect(() => devLoginEnabled(e)).toThrow(/refuses to start in production/);
+    expect(() => buildAuthConfig(e, fakeDb)).toThrow(/refuses to start in production/);
+    expect(devLoginEnabled(parseEnv({ ...base, AUTH_DEV_LOGIN: "true" }))).toBe(true);
+    expect(devLoginEnabled(parseEnv(base))).toBe(false);
+  });
+
+  it("derives a stable development secret when AUTH_SECRET is unset, and uses AUTH_SECRET when set", () => {
+    const a = authSecret(parseEnv(base));
+    expect(a).toBe(authSecret(parseEnv(base)));
+    expect(a.length).toBeGreaterThanOrEqual(32);
+    expect(authSecret(parseEnv({ ...base, DATABASE_URL: "postgres://u:p@localhost:5432/other" }))).not.toBe(a);
+    const secret = "x".repeat(40);
+    expect(authSecret(parseEnv({ ...base, AUTH_SECRET: secret }))).toBe(secret);
+    expect(() => authSecret({ ...parseEnv(base), NODE_ENV: "production" })).toThrow(/AUTH_SECRET is required/);
+  });
+});

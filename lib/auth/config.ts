@@ -1,0 +1,266 @@
+// Auth.js v5 configuration (DESIGN.md §5).
+//
+// - A generic OpenID Connect provider ("oidc"), present only when AUTH_OIDC_ISSUER/CLIENT_ID/CLIENT_SECRET
+//   are set. PKCE, state and nonce are checked. Every sign-in re-syncs the groups claim into the admin
+//   flag and team memberships (lib/auth/sync-groups.ts).
+// - A development sign-in ("dev", Credentials) that signs in as an existing user by e-mail, present only
+//   when AUTH_DEV_LOGIN=true and NODE_ENV is not production (env() refuses that combination too; this
+//   module checks it again and throws).
+// - Sessions are JWTs (the Credentials provider cannot use database sessions). The token carries the
+//   user id and isAdmin; lib/auth/session.ts re-reads the user and memberships from the database on
+//   every request, so changes apply at once and a deleted user is signed out.
+//
+// The configuration is built lazily on the first request (NextAuth(() => config)), so importing this
+// module does not read the environment: `next build` works without runtime secrets.
+import { createHash } from "node:crypto";
+import NextAuth, { CredentialsSignin, type DefaultSession, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import type { OIDCConfig } from "next-auth/providers";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import { z } from "zod";
+import { env, oidcConfigured, type Env } from "@/lib/env";
+import { db, type Db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { readGroupsClaim, syncGroups } from "@/lib/auth/sync-groups";
+import { INVALID_DEV_EMAIL_CODE, UNKNOWN_DEV_USER_CODE } from "@/lib/auth/messages";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; isAdmin: boolean } & DefaultSession["user"];
+  }
+  interface User {
+    isAdmin?: boolean;
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    isAdmin?: boolean;
+    /** Seconds since epoch of the interactive sign-in; bounds the session's absolute lifetime. */
+    authTime?: number;
+  }
+}
+
+export const OIDC_PROVIDER_ID = "oidc";
+export const DEV_PROVIDER_ID = "dev";
+
+/** Idle timeout of a session (the cookie is refreshed when the session is read through /api/auth/session). */
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+/**
+ * Absolute lifetime: after this the person signs in again, so IdP group changes and deactivations reach
+ * the portal within this bound even for sessions kept alive by activity.
+ */
+export const SESSION_ABSOLUTE_MAX_SECONDS = 24 * 60 * 60;
+
+export class UnknownDevUserError extends CredentialsSignin {
+  code = UNKNOWN_DEV_USER_CODE;
+}
+export class InvalidDevEmailError extends CredentialsSignin {
+  code = INVALID_DEV_EMAIL_CODE;
+}
+
+export const ZDevSignIn = z.object({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: "Enter a valid e-mail address." })),
+});
+export type TDevSignIn = z.infer<typeof ZDevSignIn>;
+
+/** True when the development sign-in may be offered. Throws if it is requested in production. */
+export function devLoginEnabled(e: Env = env()): boolean {
+  if (!e.AUTH_DEV_LOGIN) return false;
+  // Double guard: env() already refuses AUTH_DEV_LOGIN with NODE_ENV=production; Next.js also inlines
+  // process.env.NODE_ENV at build time, so a production build can never take this branch silently.
+  if (e.NODE_ENV === "production" || process.env.NODE_ENV === "production") {
+    throw new Error("AUTH_DEV_LOGIN is set but NODE_ENV=production: the development sign-in refuses to start in production. Unset AUTH_DEV_LOGIN.");
+  }
+  return true;
+}
+
+/**
+ * AUTH_SECRET signs and encrypts the session cookie. Production requires it (env() enforces it). In
+ * development and tests, when unset, a stable secret is derived from DATABASE_URL so sessions survive
+ * restarts without any setup. It is not secret in any useful sense: never rely on it outside a laptop.
+ */
+export function authSecret(e: Env = env()): string {
+  if (e.AUTH_SECRET) return e.AUTH_SECRET;
+  if (e.NODE_ENV === "production" || process.env.NODE_ENV === "production") {
+    throw new Error("AUTH_SECRET is required in production (openssl rand -base64 32).");
+  }
+  return createHash("sha256").update("vcluster-portal development AUTH_SECRET\0").update(e.DATABASE_URL).digest("base64url");
+}
+
+type OidcClaims = Record<string, unknown> & {
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  preferred_username?: string;
+  given_name?: string;
+  family_name?: string;
+  picture?: string;
+};
+
+/** Claims of an ID token the OAuth library has already validated (issuer, audience, nonce, expiry). */
+function idTokenClaims(idToken: unknown): Record<string, unknown> | undefined {
+  if (typeof idToken !== "string") return undefined;
+  const payload = idToken.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function oidcProvider(e: Env): OIDCConfig<OidcClaims> {
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: e.AUTH_OIDC_NAME,
+    type: "oidc",
+    issuer: e.AUTH_OIDC_ISSUER,
+    clientId: e.AUTH_OIDC_CLIENT_ID,
+    clientSecret: e.AUTH_OIDC_CLIENT_SECRET,
+    checks: ["pkce", "state", "nonce"],
+    authorization: { params: { scope: "openid profile email" } },
+    // Read the profile from the userinfo endpoint: in the code flow many IdPs (and oidc-provider by
+    // default) put profile claims only there. The groups claim falls back to the ID token's.
+    idToken: false,
+    // The portal trusts exactly one, administrator-configured IdP; users that exist already (created by
+    // an admin, or the IdP's account was re-created) are linked by their verified e-mail.
+    // signIn() below rejects profiles whose e-mail the IdP marks unverified.
+    allowDangerousEmailAccountLinking: true,
+    profile(claims) {
+      const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : undefined;
+      const fullName = [claims.given_name, claims.family_name].filter((p) => typeof p === "string" && p).join(" ");
+      return {
+        id: claims.sub,
+        email,
+        name: claims.name ?? (fullName || claims.preferred_username || email || null),
+        image: typeof claims.picture === "string" ? claims.picture : null,
+      };
+    },
+    // Store only what the portal needs; it never calls the IdP's APIs on the user's behalf, so access and
+    // refresh tokens are not kept. The ID token is kept for an RP-initiated logout (id_token_hint).
+    account(tokens) {
+      return {
+        token_type: tokens.token_type?.toLowerCase() as Lowercase<string> | undefined,
+        scope: tokens.scope,
+        expires_at: tokens.expires_at,
+        id_token: tokens.id_token,
+      };
+    },
+  };
+}
+
+function devProvider(prisma: Db) {
+  return Credentials({
+    id: DEV_PROVIDER_ID,
+    name: "Development sign-in",
+    credentials: { email: { label: "E-mail", type: "email" } },
+    async authorize(credentials) {
+      const parsed = ZDevSignIn.safeParse({ email: credentials?.email });
+      if (!parsed.success) throw new InvalidDevEmailError();
+      const user = await prisma.user.findUnique({
+        where: { email: parsed.data.email },
+        select: { id: true, email: true, name: true, image: true, isAdmin: true },
+      });
+      if (!user) throw new UnknownDevUserError();
+      return user;
+    },
+  });
+}
+
+/** The whole Auth.js configuration. Exposed for tests; the app uses the handlers below. */
+export function buildAuthConfig(e: Env = env(), prisma: Db = db()): NextAuthConfig {
+  const providers: NextAuthConfig["providers"] = [];
+  if (oidcConfigured(e)) providers.push(oidcProvider(e));
+  if (devLoginEnabled(e)) providers.push(devProvider(prisma));
+  if (providers.length === 0) {
+    log.warn("no sign-in method is configured: set AUTH_OIDC_ISSUER/CLIENT_ID/CLIENT_SECRET, or AUTH_DEV_LOGIN=true in development");
+  }
+  const logger = log.child({ component: "auth" });
+
+  return {
+    // Prisma 7's generated client is structurally the adapter's client; the adapter only uses model delegates.
+    adapter: PrismaAdapter(prisma as unknown as Parameters<typeof PrismaAdapter>[0]),
+    providers,
+    secret: authSecret(e),
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/signin", error: "/signin" },
+    logger: {
+      error: (error) => logger.error({ err: error, type: (error as { type?: string }).type }, "auth error"),
+      warn: (code) => logger.warn({ code }, "auth warning"),
+      debug: (message, metadata) => logger.debug({ metadata }, message),
+    },
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        const email = profile?.email;
+        if (typeof email !== "string" || email.trim() === "") {
+          logger.warn({ sub: profile?.sub }, "OIDC sign-in refused: the IdP sent no e-mail claim (request the 'email' scope)");
+          return false;
+        }
+        if (profile?.email_verified === false) {
+          logger.warn({ sub: profile?.sub }, "OIDC sign-in refused: the IdP marks the e-mail as unverified");
+          return false;
+        }
+        return true;
+      },
+
+      async jwt({ token, user, account, profile }) {
+        if (user && account) {
+          // An interactive sign-in: `user` is the database user (OIDC) or the one authorize() returned (dev).
+          const userId = user.id;
+          if (!userId) throw new Error("sign-in produced a user without an id");
+          token.sub = userId;
+          token.authTime = Math.floor(Date.now() / 1000);
+          token.isAdmin = user.isAdmin ?? false;
+          if (account.provider === OIDC_PROVIDER_ID) {
+            const claim = e.AUTH_OIDC_GROUPS_CLAIM;
+            const groups =
+              readGroupsClaim(profile as Record<string, unknown> | undefined, claim) ?? readGroupsClaim(idTokenClaims(account.id_token), claim);
+            const result = await syncGroups(prisma, userId, groups, { adminGroup: e.AUTH_OIDC_ADMIN_GROUP, teamPrefix: e.AUTH_OIDC_TEAM_PREFIX }, logger);
+            token.isAdmin = result.isAdmin;
+          }
+          return token;
+        }
+        // A later read of the session: enforce the absolute lifetime.
+        const now = Math.floor(Date.now() / 1000);
+        if (typeof token.authTime !== "number" || now - token.authTime > SESSION_ABSOLUTE_MAX_SECONDS) return null;
+        return token;
+      },
+
+      session({ session, token }) {
+        session.user.id = token.sub ?? "";
+        session.user.isAdmin = token.isAdmin === true;
+        return session;
+      },
+    },
+    events: {
+      async signIn({ user, account }) {
+        if (!user.id || !account) return;
+        try {
+          await prisma.auditEvent.create({
+            data: {
+              actorId: user.id,
+              actorEmail: user.email ?? null,
+              action: "auth.signed_in",
+              targetType: "user",
+              targetId: user.id,
+              details: { provider: account.provider },
+            },
+          });
+        } catch (err) {
+          logger.error({ err }, "could not record the sign-in audit event");
+        }
+      },
+    },
+  };
+}
+
+let memo: NextAuthConfig | undefined;
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => (memo ??= buildAuthConfig()));

@@ -1,0 +1,32 @@
+// Human-readable sign-in errors. Auth.js redirects to /signin?error=<Type>[&code=<code>]; the page and the
+// server actions show these texts, never a stack trace. Unknown codes fall back to a generic message.
+
+export const UNKNOWN_DEV_USER_CODE = "unknown_user";
+export const INVALID_DEV_EMAIL_CODE = "invalid_email";
+
+const messages: Record<string, string> = {
+  [UNKNOWN_DEV_USER_CODE]: "No seeded user with that e-mail. Pick one of the users listed, or run the seed (npm run db:seed).",
+  [INVALID_DEV_EMAIL_CODE]: "Enter a valid e-mail address.",
+  DevLoginDisabled: "The development sign-in is turned off. Set AUTH_DEV_LOGIN=true (never in production).",
+  CredentialsSignin: "Sign-in failed. Check the e-mail address and try again.",
+  AccessDenied: "Your identity provider did not confirm an e-mail address for your account, or access was denied. Ask an administrator for help.",
+  OAuthAccountNotLinked: "This e-mail address is already linked to another sign-in. Sign in the way you did before.",
+  OAuthCallbackError: "The identity provider returned an error. Please try again.",
+  OAuthSignInError: "Could not start single sign-on. Please try again, or ask an administrator to check the OIDC settings.",
+  OAuthProfileParseError: "The identity provider's answer could not be read. Ask an administrator to check the OIDC settings.",
+  CallbackRouteError: "Signing in did not complete. Please try again.",
+  InvalidCheck: "The sign-in took too long or was started in another tab. Please try again.",
+  Verification: "That sign-in link is no longer valid. Please start again.",
+  SessionRequired: "Please sign in to continue.",
+  MissingCSRF: "The sign-in form expired. Please try again.",
+  Configuration: "Sign-in is not configured correctly on the server. Ask an administrator to check the logs.",
+};
+
+const GENERIC = "Sign-in failed. Please try again.";
+
+/** The message for an Auth.js error type and optional `code` (credentials errors carry one). */
+export function signInErrorMessage(error: string | undefined | null, code?: string | null): string | undefined {
+  if (!error) return undefined;
+  if (code && messages[code]) return messages[code];
+  return messages[error] ?? GENERIC;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { type Actor, can, clusterScope } from "./permissions";
+
+const admin: Actor = { id: "a", isAdmin: true, memberships: [] };
+const lead: Actor = { id: "l", isAdmin: false, memberships: [{ teamId: "payments", role: "LEAD" }] };
+const dev: Actor = { id: "d", isAdmin: false, memberships: [{ teamId: "payments", role: "MEMBER" }] };
+const other: Actor = { id: "s", isAdmin: false, memberships: [{ teamId: "search", role: "MEMBER" }] };
+const cluster = { teamId: "payments", ownerId: "d" };
+
+describe("permission table", () => {
+  it("lets the owner, team members and admins see and download, and nobody from another team", () => {
+    for (const a of [admin, lead, dev]) {
+      expect(can(a, "cluster.view", { cluster })).toBe(true);
+      expect(can(a, "cluster.kubeconfig", { cluster })).toBe(true);
+    }
+    expect(can(other, "cluster.view", { cluster })).toBe(false);
+    expect(can(other, "cluster.kubeconfig", { cluster })).toBe(false);
+  });
+
+  it("lets owners, leads and admins operate, but not other members", () => {
+    expect(can(dev, "cluster.operate", { cluster })).toBe(true);
+    expect(can(lead, "cluster.operate", { cluster })).toBe(true);
+    expect(can(admin, "cluster.operate", { cluster })).toBe(true);
+    const colleague: Actor = { id: "c", isAdmin: false, memberships: [{ teamId: "payments", role: "MEMBER" }] };
+    expect(can(colleague, "cluster.operate", { cluster })).toBe(false);
+    expect(can(other, "cluster.operate", { cluster })).toBe(false);
+  });
+
+  it("keeps governance to admins", () => {
+    for (const action of ["approval.decide", "template.manage", "host.manage", "audit.view", "cluster.listAll", "team.manage"] as const) {
+      expect(can(admin, action)).toBe(true);
+      expect(can(lead, action)).toBe(false);
+    }
+  });
+
+  it("requires membership to request in a team", () => {
+    expect(can(dev, "cluster.request", { teamId: "payments" })).toBe(true);
+    expect(can(dev, "cluster.request", { teamId: "search" })).toBe(false);
+    expect(can(admin, "cluster.request", { teamId: "search" })).toBe(false);
+  });
+
+  it("scopes queries to the actor's teams", () => {
+    expect(clusterScope(dev)).toEqual({ teamId: { in: ["payments"] } });
+    expect(clusterScope(admin)).toEqual({});
+  });
+});

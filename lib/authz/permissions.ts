@@ -1,0 +1,63 @@
+// The one permission table: server code checks it before acting, the UI reads it to hide what a person may not do.
+
+export type TeamRoleName = "MEMBER" | "LEAD";
+
+export type Actor = {
+  id: string;
+  isAdmin: boolean;
+  memberships: { teamId: string; role: TeamRoleName }[];
+};
+
+export type ClusterRef = { teamId: string; ownerId: string };
+
+export type Action =
+  | "cluster.request"
+  | "cluster.view"
+  | "cluster.kubeconfig"
+  | "cluster.operate"
+  | "team.view"
+  | "team.manage"
+  | "approval.decide"
+  | "template.manage"
+  | "host.manage"
+  | "audit.view"
+  | "cluster.listAll";
+
+const roleOf = (actor: Actor, teamId: string) => actor.memberships.find((m) => m.teamId === teamId)?.role;
+
+type Rule = (actor: Actor, target: { teamId?: string; cluster?: ClusterRef }) => boolean;
+
+const adminOnly: Rule = (a) => a.isAdmin;
+const memberOfTeam: Rule = (a, t) => a.isAdmin || (t.teamId !== undefined && roleOf(a, t.teamId) !== undefined);
+const memberOfClusterTeam: Rule = (a, t) => a.isAdmin || (t.cluster !== undefined && roleOf(a, t.cluster.teamId) !== undefined);
+
+const table: Record<Action, Rule> = {
+  // Requesting needs membership; admins request on behalf of a team only when they belong to it.
+  "cluster.request": (a, t) => t.teamId !== undefined && roleOf(a, t.teamId) !== undefined,
+  "cluster.view": memberOfClusterTeam,
+  "cluster.kubeconfig": memberOfClusterTeam,
+  // Owners run their own clusters; a team lead may act on any of the team's clusters.
+  "cluster.operate": (a, t) =>
+    a.isAdmin || (t.cluster !== undefined && (t.cluster.ownerId === a.id || roleOf(a, t.cluster.teamId) === "LEAD")),
+  "team.view": memberOfTeam,
+  "team.manage": adminOnly,
+  "approval.decide": adminOnly,
+  "template.manage": adminOnly,
+  "host.manage": adminOnly,
+  "audit.view": adminOnly,
+  "cluster.listAll": adminOnly,
+};
+
+export function can(actor: Actor, action: Action, target: { teamId?: string; cluster?: ClusterRef } = {}): boolean {
+  return table[action](actor, target);
+}
+
+/** Team scoping for Prisma `where`: a forgotten check returns nothing rather than someone else's data. */
+export function visibleTeamIds(actor: Actor): string[] | "all" {
+  return actor.isAdmin ? "all" : actor.memberships.map((m) => m.teamId);
+}
+
+export function clusterScope(actor: Actor): { teamId?: { in: string[] } } {
+  const ids = visibleTeamIds(actor);
+  return ids === "all" ? {} : { teamId: { in: ids } };
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+// The one place that reads process.env. Validated once, at start-up, with messages that name the variable.
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const postgresUrl = z
+  .string({ error: "is required (a postgres:// connection string)" })
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "postgres:" || u.protocol === "postgresql:";
+    } catch {
+      return false;
+    }
+  }, "must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@localhost:5432/portal");
+
+const ZEnv = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: postgresUrl,
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+    AUTH_URL: z.url("must be the portal's public URL, e.g. https://portal.example.com").optional(),
+    AUTH_DEV_LOGIN: bool,
+    AUTH_OIDC_ISSUER: z.url("must be the issuer URL of your OpenID Connect provider").optional(),
+    AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    AUTH_OIDC_NAME: z.string().default("Single sign-on"),
+    AUTH_OIDC_GROUPS_CLAIM: z.string().default("groups"),
+    AUTH_OIDC_ADMIN_GROUP: z.string().default("vcluster-portal-admins"),
+    AUTH_OIDC_TEAM_PREFIX: z.string().default("team:"),
+
+    PORTAL_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded (openssl rand -base64 32)")
+      .optional(),
+
+    KUBECONFIG: z.string().optional(),
+    VCP_LOCAL_K8S: z.enum(["auto", "off"]).default("auto"),
+    VCLUSTER_CHART_REPO: z.string().default("https://charts.loft.sh"),
+    VCLUSTER_CHART_NAME: z.string().default("vcluster"),
+    HELM_BIN: z.string().default("helm"),
+    HELM_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
+
+    WORKER_ID: z.string().optional(),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    RECONCILE_LEASE_SECONDS: z.coerce.number().int().min(5).default(60),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (env.AUTH_DEV_LOGIN) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_DEV_LOGIN"], message: "the development sign-in refuses to run with NODE_ENV=production; unset it and configure AUTH_OIDC_*" });
+    }
+    if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
+    if (!env.PORTAL_ENCRYPTION_KEY) ctx.addIssue({ code: "custom", path: ["PORTAL_ENCRYPTION_KEY"], message: "is required in production" });
+    if (env.AUTH_OIDC_ISSUER || env.AUTH_OIDC_CLIENT_ID) {
+      for (const key of ["AUTH_OIDC_ISSUER", "AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production when single sign-on is configured" });
+      }
+    } else {
+      ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: "is required in production: configure an OpenID Connect provider" });
+    }
+  });
+
+export type Env = z.infer<typeof ZEnv>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = ZEnv.safeParse(source);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "environment"} ${i.message}`));
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function oidcConfigured(e: Env = env()): boolean {
+  return Boolean(e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_CLIENT_ID && e.AUTH_OIDC_CLIENT_SECRET);
+}

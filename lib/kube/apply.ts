@@ -1,0 +1,57 @@
+import { PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
+import { FIELD_MANAGER } from "./cluster-spec";
+import { orNull, toKubeError } from "./errors";
+import type { KubeClient } from "./client";
+
+// All writes are server-side apply with field manager `vcluster-portal` and force (DESIGN.md §3): the portal
+// owns the fields it sets, re-applying is idempotent, and 409 field conflicts cannot block a reconcile.
+
+export type ObjectRef = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+
+function ref(o: KubernetesObject): string {
+  const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : "";
+  return `${o.kind} ${ns}${o.metadata?.name}`;
+}
+
+/** Server-side applies one object and returns what the API server stored. */
+export async function applyObject<T extends KubernetesObject>(client: KubeClient, obj: T): Promise<T> {
+  try {
+    return await client.objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  } catch (e) {
+    const ke = toKubeError(e);
+    ke.message = `apply ${ref(obj)}: ${ke.message}`;
+    throw ke;
+  }
+}
+
+/** Server-side applies objects in order (a Namespace before what lives in it). */
+export async function applyAll(client: KubeClient, objects: readonly KubernetesObject[]): Promise<KubernetesObject[]> {
+  const out: KubernetesObject[] = [];
+  for (const o of objects) out.push(await applyObject(client, o));
+  return out;
+}
+
+/** Reads an object; null when it does not exist. */
+export async function getOrNull<T extends KubernetesObject>(client: KubeClient, r: ObjectRef): Promise<T | null> {
+  return orNull(client.objects.read<T>(r as T & { metadata: { name: string } }));
+}
+
+/**
+ * Deletes an object if it exists (background propagation). Returns "absent" when it was already gone,
+ * "deleting" when the delete was accepted (it may still be terminating).
+ */
+export async function deleteIfExists(
+  client: KubeClient,
+  r: ObjectRef,
+  opts: { propagationPolicy?: "Background" | "Foreground" | "Orphan" } = {},
+): Promise<"absent" | "deleting"> {
+  try {
+    await client.objects.delete(r, undefined, undefined, undefined, undefined, opts.propagationPolicy ?? "Background");
+    return "deleting";
+  } catch (e) {
+    const ke = toKubeError(e);
+    if (ke.kind === "NotFound") return "absent";
+    ke.message = `delete ${r.kind} ${r.metadata.namespace ? `${r.metadata.namespace}/` : ""}${r.metadata.name}: ${ke.message}`;
+    throw ke;
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+
+/** Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
+
+/** Where the vcluster Helm chart comes from: a Helm repository URL (https://, oci://) or a local chart directory. */
+export interface ChartRef {
+  repo: string;
+  name: string;
+  version: string;
+}
+
+/**
+ * Everything lib/kube needs to create, observe and remove one virtual cluster on a host.
+ * Built by the reconciler from VirtualCluster + TemplateVersion + HostCluster rows; pure data.
+ */
+export interface ClusterSpec {
+  clusterId: string;
+  teamId: string;
+  teamSlug: string;
+  /** The virtual cluster's name (DNS-1123 label). */
+  name: string;
+  /** Host namespace, normally `namespaceName(teamSlug, name)`. */
+  namespace: string;
+  /** Helm release name, normally `releaseName(name)`; also the StatefulSet name. */
+  releaseName: string;
+  podSecurityStandard: PodSecurityLevel;
+  isolateNetwork: boolean;
+  cpuMillicores: number;
+  memoryMiB: number;
+  /** The template version's vcluster.yaml; merged under the values the portal generates. */
+  templateValuesYaml: string;
+  /** e.g. "v1.33.2" (a leading "v" is added when missing). */
+  kubernetesVersion: string;
+  chart: ChartRef;
+  /** Syncer → host API rate limit (VCLUSTER_PHYSICAL_CLIENT_QPS / _BURST). */
+  syncerQps: number;
+  syncerBurst: number;
+  /** Public API endpoint of the virtual cluster (exportKubeConfig.server); null to keep the chart's default. */
+  exportServer: string | null;
+  /** Extra annotations put on the namespace (e.g. owner, expiry) — informational. */
+  annotations: Record<string, string>;
+}
+
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const MANAGED_BY = "vcluster-portal";
+export const TEAM_ID_LABEL = "vcluster-portal.dev/team-id";
+export const CLUSTER_ID_LABEL = "vcluster-portal.dev/cluster-id";
+export const FIELD_MANAGER = "vcluster-portal";
+
+const MAX_NAMESPACE = 63;
+/**
+ * Release names are bounded tighter than Helm's 53: the StatefulSet of that name stamps pods with
+ * `controller-revision-hash=<name>-<10 chars>` (a label value, max 63), and the chart derives names
+ * such as `vc-config-<release>` from it.
+ */
+const MAX_RELEASE = 40;
+
+function shortHash(s: string): string {
+  return createHash("sha256").update(s).digest("hex").slice(0, 6);
+}
+
+/** Lower-cases and replaces anything outside [a-z0-9-] so the result can be a DNS-1123 label fragment. */
+function sanitize(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** Fits `full` into `max` characters: unchanged when it fits, else a prefix plus `-<6 hex of sha256(full)>`. */
+export function boundName(full: string, max: number): string {
+  if (full.length <= max) return full;
+  const suffix = `-${shortHash(full)}`;
+  const head = full.slice(0, max - suffix.length).replace(/-+$/g, "");
+  return `${head}${suffix}`;
+}
+
+/** Host namespace of a virtual cluster: `vc-<team>-<name>`, at most 63 characters (hash-suffixed when longer). */
+export function namespaceName(teamSlug: string, name: string): string {
+  return boundName(`vc-${sanitize(teamSlug)}-${sanitize(name)}`, MAX_NAMESPACE);
+}
+
+/** Helm release (= StatefulSet) name of a virtual cluster; at most 40 characters, starts with a letter. */
+export function releaseName(name: string): string {
+  let base = sanitize(name);
+  if (!/^[a-z]/.test(base)) base = `vc-${base}`;
+  return boundName(base, MAX_RELEASE);
+}
+
+/** Name of the Secret the vcluster control plane writes its admin kubeconfig to. */
+export function kubeconfigSecretName(release: string): string {
+  return `vc-${release}`;
+}
+
+/** 2000 → "2", 1500 → "1500m". */
+export function cpuQuantity(millicores: number): string {
+  return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
+}
+
+/** 4096 → "4Gi", 1536 → "1536Mi". */
+export function memoryQuantity(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+}
+
+/** "1.33.2" → "v1.33.2". */
+export function normalizeKubernetesVersion(v: string): string {
+  const t = v.trim();
+  return t.startsWith("v") ? t : `v${t}`;
+}

@@ -1,0 +1,181 @@
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { cpuQuantity, memoryQuantity, namespaceName, releaseName, type ClusterSpec } from "./cluster-spec";
+import {
+  TemplateValuesError,
+  buildHostObjects,
+  buildIsolationPolicy,
+  buildLimitRange,
+  buildNamespace,
+  buildResourceQuota,
+  buildVclusterValues,
+  buildVclusterValuesObject,
+} from "./host-objects";
+
+const spec: ClusterSpec = {
+  clusterId: "clu_123",
+  teamId: "team_9",
+  teamSlug: "payments",
+  name: "feature-x",
+  namespace: namespaceName("payments", "feature-x"),
+  releaseName: releaseName("feature-x"),
+  podSecurityStandard: "restricted",
+  isolateNetwork: true,
+  cpuMillicores: 2000,
+  memoryMiB: 4096,
+  templateValuesYaml: [
+    "controlPlane:",
+    "  backingStore:",
+    "    etcd:",
+    "      embedded:",
+    "        enabled: true",
+    "  statefulSet:",
+    "    env:",
+    "      - name: EXTRA",
+    "        value: keep-me",
+    "      - name: VCLUSTER_PHYSICAL_CLIENT_QPS",
+    "        value: '999'",
+    "    resources:",
+    "      requests: { cpu: 200m }",
+    "policies:",
+    "  podSecurityStandard: privileged",
+    "  resourceQuota:",
+    "    enabled: false",
+    "    quota:",
+    "      count/pods: 50",
+    "sync:",
+    "  toHost:",
+    "    ingresses: { enabled: true }",
+  ].join("\n"),
+  kubernetesVersion: "1.33.2",
+  chart: { repo: "https://charts.loft.sh", name: "vcluster", version: "0.26.0" },
+  syncerQps: 15,
+  syncerBurst: 30,
+  exportServer: "https://feature-x.vc.example.com",
+  annotations: { "vcluster-portal.dev/owner": "ana@example.com" },
+};
+
+describe("names", () => {
+  it("namespaceName is vc-<team>-<name>", () => {
+    expect(namespaceName("payments", "feature-x")).toBe("vc-payments-feature-x");
+  });
+
+  it("namespaceName stays within 63 chars with a stable hash suffix and no dangling dash", () => {
+    const long = namespaceName("a-very-long-team-slug-for-testing", "an-equally-long-virtual-cluster-name-here");
+    expect(long.length).toBe(63);
+    expect(long).toMatch(/^vc-a-very-long-team-slug-for-testing-an-equally-long-vir-[0-9a-f]{6}$/);
+    expect(namespaceName("a-very-long-team-slug-for-testing", "an-equally-long-virtual-cluster-name-here")).toBe(long);
+    // different inputs that share the prefix still get different namespaces
+    expect(namespaceName("a-very-long-team-slug-for-testing", "an-equally-long-virtual-cluster-name-there")).not.toBe(long);
+    expect(long).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+
+  it("releaseName is the cluster name, bounded to 40 and starting with a letter", () => {
+    expect(releaseName("feature-x")).toBe("feature-x");
+    expect(releaseName("1st")).toBe("vc-1st");
+    const r = releaseName("x".repeat(60));
+    expect(r.length).toBeLessThanOrEqual(40);
+    expect(r).toMatch(/-[0-9a-f]{6}$/);
+  });
+
+  it("quantities", () => {
+    expect([cpuQuantity(2000), cpuQuantity(1500), cpuQuantity(250)]).toEqual(["2", "1500m", "250m"]);
+    expect([memoryQuantity(4096), memoryQuantity(1536), memoryQuantity(512)]).toEqual(["4Gi", "1536Mi", "512Mi"]);
+  });
+});
+
+describe("host objects", () => {
+  it("namespace carries ownership and Pod Security Admission labels", () => {
+    const ns = buildNamespace(spec);
+    expect(ns.metadata?.name).toBe("vc-payments-feature-x");
+    expect(ns.metadata?.labels).toMatchObject({
+      "app.kubernetes.io/managed-by": "vcluster-portal",
+      "vcluster-portal.dev/team-id": "team_9",
+      "vcluster-portal.dev/cluster-id": "clu_123",
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+      "pod-security.kubernetes.io/warn": "restricted",
+    });
+    expect(buildNamespace({ ...spec, podSecurityStandard: "baseline" }).metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    expect(ns.metadata?.annotations).toEqual({ "vcluster-portal.dev/owner": "ana@example.com" });
+  });
+
+  it("quota and limit range come from the size", () => {
+    expect(buildResourceQuota(spec).spec?.hard).toEqual({ "requests.cpu": "2", "requests.memory": "4Gi" });
+    const small = buildLimitRange({ ...spec, cpuMillicores: 50, memoryMiB: 100 }).spec?.limits[0];
+    expect(small?.defaultRequest).toEqual({ cpu: "50m", memory: "100Mi" });
+    expect(small?._default).toEqual({ memory: "100Mi" });
+    expect(buildLimitRange(spec).spec?.limits[0]?.defaultRequest).toEqual({ cpu: "100m", memory: "128Mi" });
+  });
+
+  it("isolate-vcluster: ingress from the namespace; egress to namespace, DNS, API server", () => {
+    const np = buildIsolationPolicy(spec, { apiServer: [{ ip: "10.96.0.1", port: 443 }, { ip: "192.168.1.10", port: 6443 }] });
+    expect(np.metadata).toMatchObject({ name: "isolate-vcluster", namespace: "vc-payments-feature-x" });
+    expect(np.spec).toMatchSnapshot();
+  });
+
+  it("isolate-vcluster without known API server addresses allows only its ports", () => {
+    expect(buildIsolationPolicy(spec).spec?.egress?.at(-1)).toEqual({
+      ports: [
+        { protocol: "TCP", port: 443 },
+        { protocol: "TCP", port: 6443 },
+      ],
+    });
+  });
+
+  it("network policies are skipped when the template opts out", () => {
+    expect(buildHostObjects(spec).map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
+      "Namespace/vc-payments-feature-x",
+      "ResourceQuota/vcluster-portal-quota",
+      "LimitRange/vcluster-portal-limits",
+      "NetworkPolicy/isolate-vcluster",
+      "NetworkPolicy/vcluster-api-ingress",
+    ]);
+    expect(buildHostObjects({ ...spec, isolateNetwork: false }).map((o) => o.kind)).toEqual(["Namespace", "ResourceQuota", "LimitRange"]);
+  });
+});
+
+describe("vcluster values", () => {
+  it("generated values win over the template's; template-only keys survive", () => {
+    const v = buildVclusterValuesObject(spec) as Record<string, any>;
+    expect(v.controlPlane.backingStore).toEqual({ etcd: { embedded: { enabled: true } } });
+    expect(v.controlPlane.statefulSet.resources).toEqual({ requests: { cpu: "200m" } });
+    expect(v.controlPlane.statefulSet.env).toEqual([
+      { name: "EXTRA", value: "keep-me" },
+      { name: "VCLUSTER_PHYSICAL_CLIENT_QPS", value: "15" },
+      { name: "VCLUSTER_PHYSICAL_CLIENT_BURST", value: "30" },
+    ]);
+    expect(v.controlPlane.distro).toEqual({ k8s: { enabled: true, version: "v1.33.2" } });
+    expect(v.controlPlane.proxy).toEqual({ extraSANs: ["feature-x.vc.example.com"] });
+    expect(v.policies).toEqual({
+      podSecurityStandard: "restricted",
+      resourceQuota: { enabled: true, quota: { "count/pods": 50, "requests.cpu": "2", "requests.memory": "4Gi" } },
+    });
+    expect(v.exportKubeConfig).toEqual({ server: "https://feature-x.vc.example.com" });
+    expect(v.sync).toEqual({ toHost: { ingresses: { enabled: true } } });
+  });
+
+  it("renders YAML that parses back to the same values", () => {
+    const text = buildVclusterValues(spec);
+    expect(text.startsWith("# Generated by vcluster-portal for vc-payments-feature-x/feature-x")).toBe(true);
+    expect(parse(text)).toEqual(buildVclusterValuesObject(spec));
+    expect(text).toMatchSnapshot();
+  });
+
+  it("no export server: no exportKubeConfig, no extra SANs; empty template works", () => {
+    const v = buildVclusterValuesObject({ ...spec, exportServer: null, templateValuesYaml: "" }) as Record<string, any>;
+    expect(v.exportKubeConfig).toBeUndefined();
+    expect(v.controlPlane.proxy).toBeUndefined();
+    expect(v.controlPlane.backingStore).toBeUndefined();
+  });
+
+  it("keeps a template's k3s distro instead of enabling a second one", () => {
+    const v = buildVclusterValuesObject({ ...spec, templateValuesYaml: "controlPlane:\n  distro:\n    k3s:\n      enabled: true\n" }) as Record<string, any>;
+    expect(v.controlPlane.distro).toEqual({ k3s: { enabled: true } });
+  });
+
+  it("rejects template values that are not a YAML mapping", () => {
+    expect(() => buildVclusterValues({ ...spec, templateValuesYaml: "- a\n- b\n" })).toThrow(TemplateValuesError);
+    expect(() => buildVclusterValues({ ...spec, templateValuesYaml: "a: [\n" })).toThrow(/not valid YAML/);
+  });
+});

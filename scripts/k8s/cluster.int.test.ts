@@ -1,0 +1,84 @@
+/**
+ * Integration test: a real local control plane (etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler, kwok) started by scripts/k8s/cluster.ts behaves like a Kubernetes cluster.
+ * First run builds the binaries (scripts/k8s/build.sh, ~20-40 min cold on 2 cores); later runs
+ * take ~20 s to start.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterStatus, downCluster, processRss, upCluster, type UpResult } from './cluster';
+import {
+  checkNamespaceDeletion,
+  checkNodesReady,
+  checkPodSecurityRejects,
+  checkResourceQuota,
+  checkStatefulSet,
+  clientsFor,
+  createNamespace,
+  deleteNamespace,
+  type Clients,
+  uniqueName,
+} from './check';
+
+const NAME = 'test-k8s';
+let up: UpResult;
+let c: Clients;
+
+describe('local kubernetes host cluster', () => {
+  beforeAll(async () => {
+    up = await upCluster({ name: NAME, portBase: 18400, log: (l) => console.log(l) });
+    c = clientsFor(up.kubeconfig);
+  }, 60 * 60_000);
+
+  afterAll(async () => {
+    await downCluster(NAME);
+    // nothing of the instance may be left behind
+    expect((await clusterStatus(NAME)).state).toBe('absent');
+  }, 120_000);
+
+  it('is ready and idempotent', async () => {
+    expect(fs.existsSync(up.kubeconfig)).toBe(true);
+    const st = await clusterStatus(NAME);
+    expect(st.state).toBe('ready');
+    const again = await upCluster({ name: NAME, portBase: 18400 });
+    expect(again.reused).toBe(true);
+    expect(again.kubeconfig).toBe(up.kubeconfig);
+    expect(Object.keys(processRss(NAME)).sort()).toEqual(
+      ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'].sort(),
+    );
+  }, 60_000);
+
+  it('has 3 Ready fake nodes', async () => {
+    expect(await checkNodesReady(c, 3)).toMatch(/3 nodes Ready/);
+  }, 90_000);
+
+  it('runs a StatefulSet to ready, then deletes its namespace', async () => {
+    const ns = uniqueName('it-sts');
+    await createNamespace(c, ns);
+    expect(await checkStatefulSet(c, ns)).toMatch(/Running/);
+    expect(await checkNamespaceDeletion(c, ns)).toMatch(/deleted/);
+    await expect(c.core.readNamespace({ name: ns })).rejects.toMatchObject({ code: 404 });
+  }, 240_000);
+
+  it('fills in ResourceQuota status.used', async () => {
+    const ns = uniqueName('it-quota');
+    await createNamespace(c, ns);
+    try {
+      expect(await checkResourceQuota(c, ns)).toMatch(/"configmaps":"2"/);
+    } finally {
+      await deleteNamespace(c, ns);
+    }
+  }, 120_000);
+
+  it('rejects a privileged pod in a restricted Pod Security namespace with 403', async () => {
+    const ns = uniqueName('it-pss');
+    await createNamespace(c, ns, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    try {
+      const msg = await checkPodSecurityRejects(c, ns);
+      expect(msg).toMatch(/403/);
+      expect(msg).toMatch(/violates PodSecurity "restricted:latest"/);
+    } finally {
+      await deleteNamespace(c, ns);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,404 @@
+// A drop-in replacement for Prisma's native `schema-engine` binary, for machines without network access.
+//
+// The Prisma CLI spawns the engine (PRISMA_SCHEMA_ENGINE_BINARY) and talks to it in one of two ways:
+//   1. `schema-engine --datamodels <file>… --datasource <json>`: line-delimited JSON-RPC 2.0 on
+//      stdin/stdout, JSON log lines on stderr. We forward every request to `SchemaEngine` from
+//      `@prisma/schema-engine-wasm` (the same engine, compiled to WebAssembly), which reaches
+//      PostgreSQL through `@prisma/adapter-pg`.
+//   2. `schema-engine --datasource <json> cli can-connect-to-database|create-database|drop-database`:
+//      one-shot sub-commands, answered with `pg` directly. On failure the CLI parses stderr as JSON
+//      lines but drops the first line, so we always print a harmless first line.
+//   `schema-engine --version` prints the engine's commit hash like the native binary.
+//
+// Work-arounds for @prisma/adapter-pg as used by the schema engine (docs/migrations.md lists them):
+//   - catalog columns of type "char" (and a few other internal types) are reported as text;
+//   - executeScript sends the whole script as one simple query (one implicit transaction, `$$` bodies
+//     intact) instead of splitting on `;` across pool connections;
+//   - the shadow database is reached through a URL with its name in the path (adapter-pg passes
+//     `database` next to `connectionString`, and pg lets the string win: it used the main database),
+//     and it is dropped only after its pool is closed;
+//   - `?schema=` becomes the connection's search_path.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { format } from "node:util";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
+import pg from "pg";
+
+// stdout carries the protocol only: route stray console output to stderr.
+for (const level of ["log", "info", "debug", "warn"]) {
+  console[level] = (...args) => process.stderr.write(format(...args) + "\n");
+}
+
+const log = (level, message, extra = {}) =>
+  process.stderr.write(
+    JSON.stringify({
+      timestamp: new Date().toISOString(),
+      level,
+      fields: { message, ...extra },
+      target: level === "ERROR" ? "schema_engine::logger" : "schema_engine_shim",
+    }) + "\n",
+  );
+
+// ─────────────────────────────── arguments ───────────────────────────────
+
+function parseArgs(argv) {
+  const out = { datamodels: [], datasource: undefined, cli: undefined, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--version" || a === "-V") out.version = true;
+    else if (a === "--datamodels") out.datamodels.push(argv[++i]);
+    else if (a === "--datasource") out.datasource = JSON.parse(argv[++i]);
+    else if (a === "--enabled-preview-features" || a === "--extension-types") i++;
+    else if (a === "cli") out.cli = argv[++i];
+  }
+  return out;
+}
+
+// ─────────────────────────────── PostgreSQL connection settings ───────────────────────────────
+
+// Prisma-specific URL parameters that node-postgres does not understand.
+const PRISMA_PARAMS = ["schema", "connection_limit", "pool_timeout", "socket_timeout", "pgbouncer", "statement_cache_size", "connect_timeout"];
+
+const quoteIdent = (name) => `"${name.replaceAll('"', '""')}"`;
+
+/** node-postgres settings for a Prisma-style URL; `database` overrides the URL's database. */
+function pgSettings(url, database) {
+  if (!url) throw Object.assign(new Error("No datasource url: set DATABASE_URL (see prisma.config.ts)."), { code: "P1012" });
+  const u = new URL(url);
+  const schema = u.searchParams.get("schema") || undefined;
+  const connectTimeout = Number(u.searchParams.get("connect_timeout") ?? 5);
+  for (const p of PRISMA_PARAMS) u.searchParams.delete(p);
+  if (database !== undefined) u.pathname = "/" + encodeURIComponent(database);
+  const config = { connectionString: u.toString(), max: 4 };
+  if (connectTimeout > 0) config.connectionTimeoutMillis = connectTimeout * 1000;
+  // search_path for every pooled connection (a `SET` would reach only one of them).
+  if (schema) config.options = `-c search_path=${quoteIdent(schema).replace(/[\s\\]/g, "\\$&")}`;
+  const host = u.searchParams.get("host") || u.hostname || "localhost";
+  return {
+    config,
+    schema,
+    database: decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || "postgres",
+    location: `${host}:${u.port || 5432}`,
+  };
+}
+
+/** Runs `fn` with a client on `url`'s server: its own database if it exists, else a maintenance one. */
+async function withServerClient(url, fn) {
+  let lastError;
+  for (const database of [undefined, "postgres", "template1"]) {
+    const client = new pg.Client(pgSettings(url, database).config);
+    try {
+      await client.connect();
+    } catch (e) {
+      lastError = e;
+      await client.end().catch(() => {});
+      if (e.code === "3D000") continue; // database does not exist: try a maintenance database
+      throw e;
+    }
+    try {
+      return await fn(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+  throw lastError;
+}
+
+async function createDatabase(url) {
+  const { database } = pgSettings(url);
+  await withServerClient(url, async (c) => {
+    try {
+      await c.query(`CREATE DATABASE ${quoteIdent(database)}`);
+    } catch (e) {
+      if (e.code !== "42P04") throw e; // already exists
+    }
+  });
+  return database;
+}
+
+async function dropDatabase(url, database = pgSettings(url).database) {
+  await withServerClient(pgSettings(url, "postgres").config.connectionString, async (c) => {
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`); // PostgreSQL ≥ 13
+    } catch (e) {
+      if (e.code !== "42601") throw e;
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
+    }
+  });
+}
+
+/** Maps a node-postgres error to Prisma's connection error codes (P1xxx). */
+function connectionError(e, url) {
+  const { database, location } = pgSettings(url);
+  if (e.code === "3D000") return { error_code: "P1003", message: `Database \`${database}\` does not exist on the database server at \`${location}\`.` };
+  if (e.code === "28P01" || e.code === "28000")
+    return { error_code: "P1000", message: `Authentication failed against database server at \`${location}\`, the provided database credentials are not valid.` };
+  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ECONNRESET", "ENOENT"].includes(e.code) || /timeout/i.test(e.message))
+    return { error_code: "P1001", message: `Can't reach database server at \`${location}\`\n\nPlease make sure your database server is running at \`${location}\`.` };
+  return { error_code: "P1000", message: e.message };
+}
+
+// ─────────────────────────────── driver adapter fixes ───────────────────────────────
+
+// OIDs that adapter-pg refuses to decode but that the engine reads from pg_catalog ("char" above all).
+const AS_TEXT = new Set([18 /* "char" */, 22 /* int2vector */, 24 /* regproc */, 30 /* oidvector */, 194 /* pg_node_tree */, 1033 /* aclitem */, 2205 /* regclass */, 2206 /* regtype */]);
+const TEXT_OID = 25;
+
+let lastScriptError;
+
+function patchQueryable(q) {
+  const performIO = q.performIO;
+  q.performIO = async function (query) {
+    const result = await performIO.call(this, query);
+    for (const field of result?.fields ?? []) if (AS_TEXT.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+    return result;
+  };
+  return q;
+}
+
+function patchAdapter(adapter) {
+  patchQueryable(adapter);
+  const startTransaction = adapter.startTransaction;
+  adapter.startTransaction = async function (...args) {
+    return patchQueryable(await startTransaction.apply(this, args));
+  };
+  // One simple-protocol query: PostgreSQL runs a multi-statement script as one implicit transaction
+  // (a failing migration leaves nothing behind) and `$$ … ; … $$` bodies stay whole.
+  adapter.executeScript = async function (script) {
+    try {
+      await this.client.query(script);
+    } catch (e) {
+      lastScriptError = e; // for P3018 below: the wasm engine's error no longer carries the SQLSTATE
+      this.onError(e);
+    }
+  };
+  return adapter;
+}
+
+// Without a url (e.g. `migrate diff --from-empty --to-schema …`) the engine still wants an adapter. It
+// answers the engine's start-up version probe with a nominal PostgreSQL 15 and refuses everything else.
+function offlineAdapter() {
+  const queryRaw = async ({ sql }) => {
+    if (/^SELECT EXISTS\(SELECT 1 FROM pg_namespace WHERE nspname = \$1\), version\(\)/.test(sql)) {
+      return { columnNames: ["exists", "version", "numeric_version"], columnTypes: [5, 7, 0], rows: [[true, "PostgreSQL 15.0 (offline)", 150000]] };
+    }
+    throw new Error("No datasource url: set DATABASE_URL (see prisma.config.ts).");
+  };
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    queryRaw,
+    executeRaw: queryRaw,
+    executeScript: queryRaw,
+    startTransaction: queryRaw,
+    getConnectionInfo: () => ({ supportsRelationJoins: true }),
+    dispose: async () => {},
+  };
+}
+
+class PgMigrationFactory {
+  provider = "postgres";
+  adapterName = "@prisma/adapter-pg";
+
+  constructor(datasource) {
+    this.url = datasource?.url;
+    this.shadowUrl = datasource?.shadowDatabaseUrl;
+  }
+
+  async #open(url, database) {
+    const { config, schema } = pgSettings(url, database);
+    return patchAdapter(await new PrismaPg(config, schema ? { schema } : undefined).connect());
+  }
+
+  connect() {
+    return this.url ? this.#open(this.url) : Promise.resolve(offlineAdapter());
+  }
+
+  async connectToShadowDb() {
+    if (this.shadowUrl) {
+      // A configured shadow database is wiped and reused, like the native engine does.
+      await dropDatabase(this.shadowUrl);
+      await createDatabase(this.shadowUrl);
+      return this.#open(this.shadowUrl);
+    }
+    const name = `prisma_migrate_shadow_db_${randomUUID()}`;
+    await withServerClient(this.url, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+    const adapter = await this.#open(this.url, name);
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      try {
+        await dispose(); // close the pool first, or DROP DATABASE finds it in use
+      } finally {
+        await dropDatabase(this.url, name);
+      }
+    };
+    return adapter;
+  }
+}
+
+// ─────────────────────────────── the wasm engine ───────────────────────────────
+
+function loadWasm() {
+  const wasmUrl = new URL("schema_engine_bg.wasm", import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
+  const module = new WebAssembly.Module(readFileSync(wasmUrl));
+  const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": wasmBindings });
+  wasmBindings.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+  return wasmBindings;
+}
+
+const isPanic = (e) => e instanceof WebAssembly.RuntimeError || e?.name === "RuntimeError";
+
+// ─────────────────────────────── mode 1: cli sub-commands ───────────────────────────────
+
+async function runCliCommand(command, datasource) {
+  const url = datasource?.url;
+  log("INFO", `schema-engine shim: cli ${command}`); // the CLI drops the first stderr line
+  try {
+    if (command === "can-connect-to-database") {
+      const client = new pg.Client(pgSettings(url).config);
+      try {
+        await client.connect();
+        await client.query("SELECT 1");
+      } finally {
+        await client.end().catch(() => {});
+      }
+      process.stdout.write("Connection successful\n");
+    } else if (command === "create-database") {
+      process.stdout.write(`Database '${await createDatabase(url)}' was successfully created.\n`);
+    } else if (command === "drop-database") {
+      await dropDatabase(url);
+      process.stdout.write("The database was successfully dropped.\n");
+    } else {
+      throw new Error(`unknown cli command: ${command}`);
+    }
+    return 0;
+  } catch (e) {
+    const { error_code, message } = e.code?.startsWith?.("P") ? { error_code: e.code, message: e.message } : connectionError(e, url);
+    log("ERROR", message, { error_code });
+    return 1;
+  }
+}
+
+// ─────────────────────────────── mode 2: JSON-RPC server ───────────────────────────────
+
+// The native engine reports a failing migration script as P3018 (the CLI and docs key on it); the wasm
+// engine only says "external connector error", so rebuild Prisma's message from the PostgreSQL error.
+function migrationFailed(migrationName, pgError) {
+  const databaseError = [`ERROR: ${pgError.message}`, pgError.detail && `DETAIL: ${pgError.detail}`, pgError.hint && `HINT: ${pgError.hint}`, pgError.where && `CONTEXT: ${pgError.where}`]
+    .filter(Boolean)
+    .join("\n");
+  return {
+    error_code: "P3018",
+    message:
+      "A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\n" +
+      `Migration name: ${migrationName}\n\nDatabase error code: ${pgError.code}\n\nDatabase error:\n${databaseError}\n`,
+    meta: { migration_name: migrationName, database_error_code: pgError.code, database_error: databaseError },
+  };
+}
+
+// RPC method names that differ from the wasm engine's method names.
+const RENAMED = { getDatabaseVersion: "version" };
+
+function runRpcServer({ datamodels, datasource }) {
+  const write = (msg) => process.stdout.write(JSON.stringify(msg) + "\n");
+  const factory = bindMigrationAwareSqlAdapterFactory(new PgMigrationFactory(datasource));
+  let enginePromise;
+  const engine = () =>
+    (enginePromise ??= (async () => {
+      const { SchemaEngine } = loadWasm();
+      const files = datamodels.map((p) => [p, readFileSync(p, "utf8")]);
+      const onLog = (line) => {
+        if (process.env.PRISMA_SHIM_DEBUG) process.stderr.write(String(line).trimEnd() + "\n");
+      };
+      return SchemaEngine.new({ datamodels: files.length ? files : undefined }, onLog, factory);
+    })());
+
+  // Requests the engine sends to the CLI ("print"), awaiting the CLI's acknowledgement.
+  let nextOwnId = 1_000_000_000;
+  const pendingAcks = new Map();
+  const printToCli = (content) =>
+    new Promise((resolve) => {
+      const id = nextOwnId++;
+      pendingAcks.set(id, resolve);
+      write({ jsonrpc: "2.0", id, method: "print", params: { content } });
+    });
+
+  const toRpcError = (e) => {
+    // Errors thrown by our JS side reach us from wasm as "External error id#N" (see driver-adapter-utils).
+    const id = /External error id#(\d+)/.exec(String(e?.message))?.[1];
+    const registered = id === undefined ? undefined : factory.errorRegistry.consumeError(Number(id))?.error;
+    const err = registered ?? e;
+    if (isPanic(e)) {
+      return { code: 4466, message: "An error happened. Check the data field for details.", data: { is_panic: true, message: String(e?.message ?? e), backtrace: e?.stack } };
+    }
+    const data = { is_panic: false, message: String(err?.message ?? err), meta: err?.meta ?? null };
+    if (typeof err?.code === "string" && /^P\d{4}$/.test(err.code)) data.error_code = err.code;
+    const failedMigration = /apply_script\s+with migration_name="([^"]+)"/.exec(data.message)?.[1];
+    if (failedMigration && lastScriptError) Object.assign(data, migrationFailed(failedMigration, lastScriptError));
+    return { code: 4466, message: "An error happened. Check the data field for details.", data };
+  };
+
+  async function handle(req) {
+    const { id, method, params } = req;
+    lastScriptError = undefined;
+    try {
+      let result;
+      if (method === "createDatabase") {
+        const url = params?.datasource?.tag === "ConnectionString" ? params.datasource.url : datasource?.url;
+        result = { databaseName: await createDatabase(url) };
+      } else if (method === "diff") {
+        const { stdout, ...rest } = await (await engine()).diff(params);
+        if (stdout) await printToCli(stdout);
+        result = rest;
+      } else {
+        const name = RENAMED[method] ?? method;
+        const e = await engine();
+        if (typeof e[name] !== "function") throw new Error(`Method ${method} is not supported by the wasm schema engine.`);
+        result = await e[name](params ?? {}); // call on the instance: wasm-bindgen needs `this`
+      }
+      write({ jsonrpc: "2.0", id, result: result ?? null });
+    } catch (e) {
+      write({ jsonrpc: "2.0", id, error: toRpcError(e) });
+      if (isPanic(e)) setImmediate(() => process.exit(101)); // the wasm instance is unusable now
+    }
+  }
+
+  const inflight = new Set();
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  rl.on("line", (line) => {
+    if (!line.trim()) return;
+    let msg;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      log("WARN", `ignoring a line that is not JSON: ${line.slice(0, 200)}`);
+      return;
+    }
+    if (msg.method === undefined) {
+      pendingAcks.get(msg.id)?.(msg);
+      pendingAcks.delete(msg.id);
+      return;
+    }
+    const p = handle(msg).finally(() => inflight.delete(p));
+    inflight.add(p);
+  });
+  rl.on("close", async () => {
+    await Promise.allSettled(inflight);
+    process.exit(0);
+  });
+}
+
+// ─────────────────────────────── main ───────────────────────────────
+
+const args = parseArgs(process.argv.slice(2));
+if (args.version) {
+  process.stdout.write(`schema-engine-cli ${loadWasm().version()}\n`);
+} else if (args.cli) {
+  process.exitCode = await runCliCommand(args.cli, args.datasource);
+} else {
+  runRpcServer(args);
+}
