@@ -23,6 +23,11 @@ const config = [
     },
   },
   {
+    // Test helpers named use* are not React hooks.
+    files: ["**/*.test.ts", "**/*.test.tsx", "scripts/testenv/**", "e2e/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+  {
     files: ["components/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*"], message: "components must not import routes." }] }] },
   },

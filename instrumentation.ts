@@ -4,6 +4,10 @@ export async function register() {
   const { ConfigError, env } = await import("@/lib/env");
   try {
     env();
+    // Fails at start-up, not on the first request, when the dev sign-in is misconfigured or the secret is missing.
+    const { authSecret, devLoginEnabled } = await import("@/lib/auth/config");
+    devLoginEnabled();
+    authSecret();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`\n${e.message}\nSee the configuration table in README.md.\n`);

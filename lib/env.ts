@@ -31,6 +31,7 @@ const ZEnv = z
     AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
     AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     AUTH_OIDC_NAME: z.string().default("Single sign-on"),
+    AUTH_OIDC_SCOPES: z.string().default("openid profile email"),
     AUTH_OIDC_GROUPS_CLAIM: z.string().default("groups"),
     AUTH_OIDC_ADMIN_GROUP: z.string().default("vcluster-portal-admins"),
     AUTH_OIDC_TEAM_PREFIX: z.string().default("team:"),
@@ -42,6 +43,8 @@ const ZEnv = z
 
     KUBECONFIG: z.string().optional(),
     VCP_LOCAL_K8S: z.enum(["auto", "off"]).default("auto"),
+    // JSON status of the local host cluster (scripts/k8s: state.json), shown on the admin Hosts page.
+    VCP_LOCAL_K8S_STATUS_FILE: z.string().optional(),
     VCLUSTER_CHART_REPO: z.string().default("https://charts.loft.sh"),
     VCLUSTER_CHART_NAME: z.string().default("vcluster"),
     HELM_BIN: z.string().default("helm"),
@@ -50,6 +53,12 @@ const ZEnv = z
     WORKER_ID: z.string().optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     RECONCILE_LEASE_SECONDS: z.coerce.number().int().min(5).default(60),
+    // Failures of unknown kind in a row before a cluster becomes FAILED (outages never fail it).
+    RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    // Installed but not ready for this long: FAILED with the reason.
+    RECONCILE_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
+    // The worker process serves its Prometheus metrics here (0 = off).
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -57,6 +66,7 @@ const ZEnv = z
       ctx.addIssue({ code: "custom", path: ["AUTH_DEV_LOGIN"], message: "the development sign-in refuses to run with NODE_ENV=production; unset it and configure AUTH_OIDC_*" });
     }
     if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
+    if (!env.AUTH_URL) ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "is required in production (the portal's public URL; Auth.js refuses untrusted hosts)" });
     if (!env.PORTAL_ENCRYPTION_KEY) ctx.addIssue({ code: "custom", path: ["PORTAL_ENCRYPTION_KEY"], message: "is required in production" });
     if (env.AUTH_OIDC_ISSUER || env.AUTH_OIDC_CLIENT_ID) {
       for (const key of ["AUTH_OIDC_ISSUER", "AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET"] as const) {

@@ -32,7 +32,7 @@ export function DevSignIn({
       {users.length > 0 ? (
         <form action={formAction} aria-labelledby={`${baseId}-users-title`}>
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <h2 id={`${baseId}-users-title`} className="mb-2 text-sm font-medium text-zinc-700 dark:text-zinc-300">
+          <h2 id={`${baseId}-users-title`} className="mb-2 text-sm font-medium text-slate-700 dark:text-slate-300">
             Sign in as a seeded user
           </h2>
           <ul className="space-y-2" aria-busy={pending}>
@@ -48,12 +48,12 @@ export function DevSignIn({
                     disabled={pending}
                     aria-labelledby={nameId}
                     aria-describedby={descId}
-                    className="group flex w-full flex-col items-start rounded-lg border border-zinc-200 px-4 py-2.5 text-left transition hover:border-indigo-300 hover:bg-indigo-50/60 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-wait disabled:opacity-60 dark:border-zinc-800 dark:hover:border-indigo-700 dark:hover:bg-indigo-950/40 dark:focus-visible:outline-indigo-400"
+                    className="group flex w-full flex-col items-start rounded-lg border border-slate-200 px-4 py-2.5 text-left transition hover:border-brand-500/60 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:cursor-wait disabled:opacity-60 dark:border-slate-800 dark:hover:border-brand-700 dark:hover:bg-brand-700/20 dark:focus-visible:outline-brand-500"
                   >
-                    <span id={nameId} className="text-sm font-medium text-zinc-900 dark:text-zinc-100">
+                    <span id={nameId} className="text-sm font-medium text-slate-900 dark:text-slate-100">
                       {u.email}
                     </span>
-                    <span id={descId} className="text-xs text-zinc-500 dark:text-zinc-400">
+                    <span id={descId} className="text-xs text-slate-500 dark:text-slate-400">
                       {u.description}
                     </span>
                   </button>
@@ -63,14 +63,14 @@ export function DevSignIn({
           </ul>
         </form>
       ) : (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="text-sm text-slate-600 dark:text-slate-400">
           The database has no users yet. Run <code className="font-mono">npm run db:seed</code>, or enter the e-mail of an existing user.
         </p>
       )}
 
       <form action={formAction} className="space-y-2" noValidate>
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
-        <label htmlFor={emailInputId} className="block text-sm font-medium text-zinc-700 dark:text-zinc-300">
+        <label htmlFor={emailInputId} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
           Another user’s e-mail
         </label>
         <div className="flex gap-2">
@@ -85,12 +85,12 @@ export function DevSignIn({
             aria-invalid={state.error ? true : undefined}
             aria-describedby={state.error ? errorId : undefined}
             placeholder="someone@example.com"
-            className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm text-zinc-900 placeholder:text-zinc-400 focus-visible:border-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-indigo-500/40 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100 dark:placeholder:text-zinc-500"
+            className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-400 focus-visible:border-brand-500 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-brand-500/40 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 dark:placeholder:text-slate-500"
           />
           <button
             type="submit"
             disabled={pending}
-            className="rounded-lg border border-zinc-300 px-4 py-2 text-sm font-medium text-zinc-800 transition hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-wait disabled:opacity-60 dark:border-zinc-700 dark:text-zinc-100 dark:hover:bg-zinc-800 dark:focus-visible:outline-indigo-400"
+            className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium text-slate-800 transition hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:cursor-wait disabled:opacity-60 dark:border-slate-700 dark:text-slate-100 dark:hover:bg-slate-800 dark:focus-visible:outline-brand-500"
           >
             {pending ? "Signing in…" : "Sign in"}
           </button>

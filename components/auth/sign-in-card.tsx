@@ -5,13 +5,13 @@ export function SignInCard({ title, subtitle, children }: { title: string; subti
   return (
     <section
       aria-labelledby="signin-title"
-      className="w-full max-w-md rounded-2xl border border-zinc-200 bg-white p-8 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+      className="w-full max-w-md rounded-2xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       <header className="mb-6 space-y-1 text-center">
-        <h1 id="signin-title" className="text-xl font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">
+        <h1 id="signin-title" className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-50">
           {title}
         </h1>
-        {subtitle ? <p className="text-sm text-zinc-600 dark:text-zinc-400">{subtitle}</p> : null}
+        {subtitle ? <p className="text-sm text-slate-600 dark:text-slate-400">{subtitle}</p> : null}
       </header>
       <div className="space-y-6">{children}</div>
     </section>
@@ -20,10 +20,10 @@ export function SignInCard({ title, subtitle, children }: { title: string; subti
 
 export function SignInDivider({ label }: { label: string }) {
   return (
-    <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400" role="separator" aria-label={label}>
-      <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
+    <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400" role="separator" aria-label={label}>
+      <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" aria-hidden="true" />
       <span aria-hidden="true">{label}</span>
-      <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
+      <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" aria-hidden="true" />
     </div>
   );
 }

@@ -33,7 +33,7 @@ describe("auth configuration", () => {
 
   it("maps an OIDC profile to a user", () => {
     const config = buildAuthConfig(parseEnv({ ...base, ...oidc }), fakeDb);
-    const provider = config.providers[0] as { profile: (p: Record<string, unknown>) => Record<string, unknown> };
+    const provider = config.providers[0] as unknown as { profile: (p: Record<string, unknown>) => Record<string, unknown> };
     expect(provider.profile({ sub: "abc", email: " Alice@Example.COM ", given_name: "Alice", family_name: "Liddell", groups: ["x"] })).toEqual({
       id: "abc",
       email: "alice@example.com",

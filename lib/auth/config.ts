@@ -52,6 +52,9 @@ export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
  */
 export const SESSION_ABSOLUTE_MAX_SECONDS = 24 * 60 * 60;
 
+/** Auth.js error types a person causes (wrong e-mail, replayed or expired sign-in, refused profile): logged as warnings. */
+const EXPECTED_AUTH_ERRORS = new Set(["CredentialsSignin", "AccessDenied", "InvalidCheck", "OAuthCallbackError", "Verification", "MissingCSRF"]);
+
 export class UnknownDevUserError extends CredentialsSignin {
   code = UNKNOWN_DEV_USER_CODE;
 }
@@ -124,7 +127,7 @@ function oidcProvider(e: Env): OIDCConfig<OidcClaims> {
     clientId: e.AUTH_OIDC_CLIENT_ID,
     clientSecret: e.AUTH_OIDC_CLIENT_SECRET,
     checks: ["pkce", "state", "nonce"],
-    authorization: { params: { scope: "openid profile email" } },
+    authorization: { params: { scope: e.AUTH_OIDC_SCOPES } },
     // Read the profile from the userinfo endpoint: in the code flow many IdPs (and oidc-provider by
     // default) put profile claims only there. The groups claim falls back to the ID token's.
     idToken: false,
@@ -191,7 +194,12 @@ export function buildAuthConfig(e: Env = env(), prisma: Db = db()): NextAuthConf
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/signin", error: "/signin" },
     logger: {
-      error: (error) => logger.error({ err: error, type: (error as { type?: string }).type }, "auth error"),
+      error: (error) => {
+        const type = (error as { type?: string }).type;
+        // Failures a person causes (wrong e-mail, expired or replayed sign-in, refused profile) are expected.
+        if (type && EXPECTED_AUTH_ERRORS.has(type)) logger.warn({ type, reason: error.message }, "sign-in refused");
+        else logger.error({ err: error, type }, "auth error");
+      },
       warn: (code) => logger.warn({ code }, "auth warning"),
       debug: (message, metadata) => logger.debug({ metadata }, message),
     },

@@ -104,6 +104,14 @@ afterAll(async () => {
 describe("prisma migrations", { timeout: 120_000 }, () => {
   let db: string;
 
+  it("the wasm schema engine is the build the Prisma CLI expects (bump both together)", async () => {
+    const readJson = (p: string) => JSON.parse(readFileSync(join(root, "node_modules", p, "package.json"), "utf8"));
+    const cliEngines: string = readJson("@prisma/engines-version").prisma.enginesVersion;
+    expect(readJson("@prisma/schema-engine-wasm").version).toMatch(new RegExp(`[.-]${cliEngines}$`));
+    const r = await run(join(root, "scripts/prisma/schema-engine"), ["--version"], {});
+    expect(r.stdout.trim()).toBe(`schema-engine-cli ${cliEngines}`);
+  });
+
   beforeAll(async () => {
     db = await createDatabase();
   });
@@ -203,7 +211,7 @@ describe("prisma migrations", { timeout: 120_000 }, () => {
     const status = await prisma(["migrate", "status"], older);
     expect(status.code, output(status)).toBe(0);
     const { rows } = await sql(older, `SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`);
-    expect(rows[0].n).toBe(migrationNames.length);
+    expect(rows).toEqual([{ n: migrationNames.length }]);
   });
 
   it("a failing migration rolls back completely and reports P3018", async () => {
@@ -253,11 +261,12 @@ describe("prisma migrations", { timeout: 120_000 }, () => {
     expect(r.code, output(r)).toBe(0);
     const added = readdirSync(dir).filter((name) => !migrationNames.includes(name) && name !== "migration_lock.toml");
     expect(added).toHaveLength(1);
-    expect(added[0]).toMatch(/^\d{14}_add_api_token_note$/);
-    expect(added[0] > migrationNames.at(-1)!).toBe(true);
-    const written = readFileSync(join(dir, added[0], "migration.sql"), "utf8");
+    const [name = ""] = added;
+    expect(name).toMatch(/^\d{14}_add_api_token_note$/);
+    expect(name > migrationNames.at(-1)!).toBe(true);
+    const written = readFileSync(join(dir, name, "migration.sql"), "utf8");
     expect(written).toContain(`ALTER TABLE "ApiToken" ADD COLUMN`);
     expect(written).toContain(`"note" TEXT NOT NULL DEFAULT ''`);
-    expect(r.stdout).toContain(added[0]);
+    expect(r.stdout).toContain(name);
   });
 });

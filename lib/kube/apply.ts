@@ -1,16 +1,33 @@
-import { PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
+import { PatchStrategy, loadYaml, type KubernetesObject } from "@kubernetes/client-node";
+import { parseAllDocuments } from "yaml";
 import { FIELD_MANAGER } from "./cluster-spec";
 import { orNull, toKubeError } from "./errors";
 import type { KubeClient } from "./client";
 
 // All writes are server-side apply with field manager `vcluster-portal` and force (DESIGN.md §3): the portal
 // owns the fields it sets, re-applying is idempotent, and 409 field conflicts cannot block a reconcile.
+//
+// Objects of built-in kinds must be in client-node's typed shape (`_from`, `_default`,
+// `x_kubernetes_preserve_unknown_fields`, ...): client-node serializes them through its models and silently DROPS
+// wire-format keys it does not know. The builders in host-objects.ts produce that shape; YAML manifests must be
+// read with loadManifests() below, never with a plain YAML parser. Custom resources pass through unchanged.
 
 export type ObjectRef = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
 function ref(o: KubernetesObject): string {
   const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : "";
   return `${o.kind} ${ns}${o.metadata?.name}`;
+}
+
+/** Parses multi-document YAML manifests into client-node's typed objects (see the note above). */
+export function loadManifests(yamlText: string): KubernetesObject[] {
+  const out: KubernetesObject[] = [];
+  for (const doc of parseAllDocuments(yamlText)) {
+    if (doc.errors.length) throw new Error(`invalid YAML manifest: ${doc.errors[0]!.message.split("\n")[0]}`);
+    const plain = doc.toJS() as KubernetesObject | null;
+    if (plain?.kind) out.push(loadYaml<KubernetesObject>(JSON.stringify(plain))); // typed per kind
+  }
+  return out;
 }
 
 /** Server-side applies one object and returns what the API server stored. */

@@ -44,16 +44,20 @@ write_progress() { # state detail
 on_exit() {
   local rc=$?
   if [[ $rc -ne 0 ]]; then
-    write_progress failed "build of ${CURRENT:-?} failed (exit $rc); see the build log"
+    if [[ "$CURRENT" == go ]]; then
+      write_progress failed "Go is not installed; attach an existing cluster with KUBECONFIG"
+    else
+      write_progress failed "build of ${CURRENT:-?} failed (exit $rc); see the build log"
+    fi
     log "FAILED at ${CURRENT:-?} (exit $rc)"
   fi
 }
 trap on_exit EXIT
 
-if ! command -v go >/dev/null 2>&1; then
-  [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"
-fi
-if ! command -v go >/dev/null 2>&1; then
+# VCP_GO_BIN names the go binary (also how tests simulate a machine without Go).
+GO_BIN="${VCP_GO_BIN:-$(command -v go || echo /usr/local/go/bin/go)}"
+if [[ -x "$GO_BIN" ]]; then export PATH="$(dirname "$GO_BIN"):$PATH"; fi
+if [[ ! -x "$GO_BIN" ]]; then
   CURRENT="go"
   log "Go is not installed: cannot build a local cluster. Attach an existing cluster instead (KUBECONFIG=...)."
   exit 3

@@ -22,10 +22,14 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { format } from "node:util";
+import { createRequire } from "node:module";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
+
+// The error-capturing wrapper from the very copy of driver-adapter-utils that adapter-pg uses (it is
+// not one of our direct dependencies).
+const { bindMigrationAwareSqlAdapterFactory } = createRequire(import.meta.resolve("@prisma/adapter-pg"))("@prisma/driver-adapter-utils");
 
 // stdout carries the protocol only: route stray console output to stderr.
 for (const level of ["log", "info", "debug", "warn"]) {
@@ -243,8 +247,8 @@ class PgMigrationFactory {
 
 function loadWasm() {
   const wasmUrl = new URL("schema_engine_bg.wasm", import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
-  const module = new WebAssembly.Module(readFileSync(wasmUrl));
-  const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": wasmBindings });
+  const wasmModule = new WebAssembly.Module(readFileSync(wasmUrl));
+  const instance = new WebAssembly.Instance(wasmModule, { "./schema_engine_bg.js": wasmBindings });
   wasmBindings.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
   return wasmBindings;

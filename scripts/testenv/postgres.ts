@@ -82,8 +82,9 @@ function sweepStaleDirs(): void {
         process.kill(pid, 0);
         alive = true;
       }
-    } catch {
-      // no pid file or no such process
+    } catch (err) {
+      // EPERM: the process exists but belongs to another user. Otherwise: no pid file or no such process.
+      if ((err as NodeJS.ErrnoException).code === "EPERM") alive = true;
     }
     if (!alive) {
       // A dir without a pid file may be another run's initdb in progress: leave young ones alone.
@@ -203,11 +204,14 @@ export async function startPostgres({ name = "test" }: { name?: string } = {}): 
         if (/could not bind|Address already in use|could not create any TCP\/IP sockets/i.test(output)) continue;
         throw err;
       }
-      // Keep draining output so a chatty server never blocks on a full pipe.
-      child.stdout!.removeListener("data", collect);
-      child.stderr!.removeListener("data", collect);
-      child.stdout!.resume();
-      child.stderr!.resume();
+      // Keep draining output so a chatty server never blocks on a full pipe, and let this process
+      // exit without an explicit stop(): the exit hook then kills the server and removes its dir.
+      for (const stream of [child.stdout!, child.stderr!]) {
+        stream.removeListener("data", collect);
+        stream.resume();
+        (stream as unknown as { unref?: () => void }).unref?.();
+      }
+      child.unref();
 
       let stopped: Promise<void> | undefined;
       const stop = () =>

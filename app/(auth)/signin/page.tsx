@@ -12,7 +12,7 @@ import { db } from "@/lib/db/client";
 import { env, oidcConfigured } from "@/lib/env";
 import { devSignInAction, ssoSignInAction } from "./actions";
 
-export const metadata: Metadata = { title: "Sign in · vCluster Portal" };
+export const metadata: Metadata = { title: "Sign in" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -31,7 +31,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const error = signInErrorMessage(first(params.error), first(params.code));
 
   return (
-    <SignInCard title="Sign in to vCluster Portal" subtitle="Request and manage virtual Kubernetes clusters for your team.">
+    <SignInCard title="Sign in to vcluster portal" subtitle="Request and manage virtual Kubernetes clusters for your team.">
       <SignInAlert message={error} />
 
       {sso ? <SsoButton providerName={e.AUTH_OIDC_NAME} callbackUrl={callbackUrl} action={ssoSignInAction} /> : null}
@@ -48,7 +48,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       ) : null}
 
       {!sso && !dev ? (
-        <p className="text-sm text-zinc-700 dark:text-zinc-300">
+        <p className="text-sm text-slate-700 dark:text-slate-300">
           No sign-in method is configured. An administrator must set <code className="font-mono">AUTH_OIDC_ISSUER</code>,{" "}
           <code className="font-mono">AUTH_OIDC_CLIENT_ID</code> and <code className="font-mono">AUTH_OIDC_CLIENT_SECRET</code>
           {e.NODE_ENV !== "production" ? (

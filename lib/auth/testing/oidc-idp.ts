@@ -12,7 +12,7 @@ export type TestIdpAccount = {
   email?: string;
   email_verified?: boolean;
   name?: string;
-  /** Sent as the `groups` claim (in userinfo; in the ID token too when `groupsInIdToken`). */
+  /** Sent as the `groups` claim, where `groupsIn` says. */
   groups?: string[];
   [claim: string]: unknown;
 };
@@ -24,16 +24,20 @@ export type TestIdp = {
   setAccount(account: TestIdpAccount): void;
   /** The account the next interactive login signs in as. */
   loginAs(sub: string): void;
+  /** Where the `groups` claim is sent from now on (Entra, for one, only puts groups in the ID token). */
+  setGroupsIn(where: GroupsLocation): void;
   /** Number of interactive logins performed, for assertions. */
   logins(): number;
   stop(): Promise<void>;
 };
 
+export type GroupsLocation = "both" | "userinfo" | "id_token";
+
 export type StartTestIdpOptions = {
   clients: ClientMetadata[];
   accounts?: TestIdpAccount[];
-  /** Also put profile claims (email, name, groups) into the ID token, like Keycloak/Entra do. Default false. */
-  claimsInIdToken?: boolean;
+  /** Default "both". Profile claims (email, name) are always in both the ID token and userinfo. */
+  groupsIn?: GroupsLocation;
   port?: number;
 };
 
@@ -41,6 +45,7 @@ export async function startTestIdp(opts: StartTestIdpOptions): Promise<TestIdp> 
   const accounts = new Map<string, TestIdpAccount>((opts.accounts ?? []).map((a) => [a.sub, a]));
   let loginSub: string | undefined = opts.accounts?.[0]?.sub;
   let loginCount = 0;
+  let groupsIn: GroupsLocation = opts.groupsIn ?? "both";
 
   // Listen first: the issuer needs the port. Only the loopback interface; the issuer says "localhost".
   const server = http.createServer();
@@ -63,7 +68,9 @@ export async function startTestIdp(opts: StartTestIdpOptions): Promise<TestIdp> 
       email: ["email", "email_verified"],
       profile: ["name", "groups"],
     },
-    conformIdTokenClaims: !opts.claimsInIdToken,
+    // Profile claims go into the ID token as well as userinfo (as Keycloak and Entra do).
+    conformIdTokenClaims: false,
+    ttl: { AccessToken: 600, AuthorizationCode: 60, ClientCredentials: 600, Grant: 3600, IdToken: 600, Interaction: 600, Session: 3600 },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, sub) {
@@ -71,10 +78,12 @@ export async function startTestIdp(opts: StartTestIdpOptions): Promise<TestIdp> 
       return {
         accountId: sub,
         // Read at claim time, so a test can change groups between two sign-ins.
-        async claims() {
+        async claims(use) {
           const account = accounts.get(sub);
           if (!account) throw new Error(`test IdP: account ${sub} was removed`);
-          return { ...account };
+          const claims: Record<string, unknown> = { ...account };
+          if ((use === "userinfo" && groupsIn === "id_token") || (use === "id_token" && groupsIn === "userinfo")) delete claims.groups;
+          return claims as { sub: string };
         },
       };
     },
@@ -126,6 +135,9 @@ export async function startTestIdp(opts: StartTestIdpOptions): Promise<TestIdp> 
     },
     loginAs(sub) {
       loginSub = sub;
+    },
+    setGroupsIn(where) {
+      groupsIn = where;
     },
     logins: () => loginCount,
     stop: () =>

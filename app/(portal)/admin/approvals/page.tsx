@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { CheckCircle2 } from "lucide-react";
+import { ApprovalQueue, QueueBadge, type QueueItem } from "@/components/approvals/approval-queue";
+import { PageHeader } from "@/components/admin/page-header";
+import { EmptyState } from "@/components/ui/empty-state";
+import { listPendingApprovals } from "@/lib/domain/list-pending-approvals";
+import { adminContext } from "../guard";
+import { decideApprovalsAction } from "./actions";
+
+export const metadata: Metadata = { title: "Approvals" };
+
+export default async function ApprovalsPage() {
+  const ctx = await adminContext("approval.decide");
+  const pending = await listPendingApprovals(ctx);
+  const items: QueueItem[] = pending.map((p) => ({ ...p, requestedAt: p.requestedAt.toISOString(), impact: { ...p.impact, limits: p.impact.limits } }));
+
+  return (
+    <div>
+      <PageHeader
+        title="Approvals"
+        description="Requests from templates that need an admin, or that cross a team's approval threshold. Oldest first; the bars show the team's quota before (solid) and after (light) approving."
+        actions={<QueueBadge count={items.length} />}
+      />
+      {items.length === 0 ? (
+        <EmptyState icon={<CheckCircle2 className="size-5" />} title="Nothing to approve" description="New requests that need an admin's approval show up here." />
+      ) : (
+        <ApprovalQueue items={items} action={decideApprovalsAction} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ScrollText } from "lucide-react";
+import { AuditDetails } from "@/components/admin/audit-details";
+import { FilterForm, FilterInput } from "@/components/admin/filter-form";
+import { PageHeader } from "@/components/admin/page-header";
+import { Pager } from "@/components/admin/pager";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { auditActionNames, listAuditEvents } from "@/lib/domain/list-audit-events";
+import { isAppError } from "@/lib/errors";
+import { adminContext, firstParams } from "../guard";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+const FILTERS = ["actor", "team", "action", "from", "to"] as const;
+
+const actionTone = (action: string) =>
+  action.includes("reject") || action.includes("delete") || action.includes("disable") || action.includes("deprecate") ? "warning" : action.includes("approve") || action.includes("create") ? "success" : "neutral";
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await adminContext("audit.view");
+  const params = firstParams(await searchParams);
+  const [actions, result] = await Promise.all([
+    auditActionNames(ctx),
+    listAuditEvents(ctx, params).then(
+      (page) => ({ page, error: null as string | null }),
+      (e: unknown) => {
+        if (isAppError(e) && e.code === "VALIDATION") return { page: null, error: [e.message, ...Object.values(e.fieldErrors ?? {}).flat()].join(" ") };
+        throw e;
+      },
+    ),
+  ]);
+  const active = FILTERS.some((k) => params[k]);
+
+  return (
+    <div>
+      <PageHeader title="Audit log" description="Who did what, when and from where. Append-only: entries cannot be changed or deleted." />
+      <FilterForm action="/admin/audit" active={active} label="Filter audit events">
+        <FilterInput name="actor" label="Actor e-mail" defaultValue={params.actor} placeholder="admin@example.com" />
+        <FilterInput name="team" label="Team (slug)" defaultValue={params.team} placeholder="payments" />
+        <FilterInput name="action" label="Action" defaultValue={params.action} placeholder="cluster.approve" list="audit-actions" />
+        <datalist id="audit-actions">
+          {actions.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+        <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={params.from} className="min-w-40 flex-none" />
+        <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={params.to} className="min-w-40 flex-none" />
+      </FilterForm>
+
+      <Card className="mt-4 overflow-hidden">
+        {result.error ? (
+          <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/audit" className="text-brand-600 underline">Start over</Link>} />
+        ) : result.page!.items.length === 0 ? (
+          <EmptyState className="m-4" icon={<ScrollText className="size-5" />} title="No audit events match" description={active ? "Try a wider date range or fewer filters." : "Nothing has happened yet."} />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="audit-table">
+              <caption className="sr-only">Audit events, newest first</caption>
+              <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="px-4 py-2 font-medium">Time (UTC)</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Actor</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Action</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Target</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Team</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Details</th>
+                  <th scope="col" className="px-4 py-2 font-medium">IP</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
+                {result.page!.items.map((e) => (
+                  <tr key={e.id}>
+                    <td className="px-4 py-2 whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300">
+                      <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</time>
+                    </td>
+                    <td className="px-4 py-2">
+                      {e.actorEmail ? (
+                        <Link href={`/admin/audit?actor=${encodeURIComponent(e.actorEmail)}`} className="hover:underline">{e.actorEmail}</Link>
+                      ) : (
+                        <span className="text-slate-400">unknown</span>
+                      )}
+                    </td>
+                    <td className="px-4 py-2">
+                      <Link href={`/admin/audit?action=${encodeURIComponent(e.action)}`}>
+                        <Badge tone={actionTone(e.action)}><span className="font-mono">{e.action}</span></Badge>
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2 text-xs whitespace-nowrap text-slate-600 dark:text-slate-300">
+                      {e.targetType === "cluster" && e.targetId ? <Link href={`/clusters/${e.targetId}`} className="hover:underline">cluster {e.targetId.slice(-8)}</Link> : `${e.targetType}${e.targetId ? ` ${e.targetId.slice(-8)}` : ""}`}
+                    </td>
+                    <td className="px-4 py-2">{e.team ? <Link href={`/admin/audit?team=${e.team.slug}`} className="hover:underline">{e.team.name}</Link> : <span className="text-slate-400">—</span>}</td>
+                    <td className="px-4 py-2"><AuditDetails details={e.details} /></td>
+                    <td className="px-4 py-2 font-mono text-xs text-slate-500">{e.ip ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      {result.page ? <Pager path="/admin/audit" params={params} newerCursor={result.page.newerCursor} olderCursor={result.page.olderCursor} shown={result.page.items.length} label="events" /> : null}
+    </div>
+  );
+}

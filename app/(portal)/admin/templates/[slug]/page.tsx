@@ -1,0 +1,113 @@
+import { formatDistanceToNowStrict } from "date-fns";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/admin/page-header";
+import { settingsText, TextDiff } from "@/components/admin/text-diff";
+import { DeprecateButton, NewVersionPanel } from "@/components/admin/version-actions";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody } from "@/components/ui/card";
+import { formatCpu, formatMemory } from "@/components/teams/units";
+import { getTemplateWithVersions, type TemplateWithVersions } from "@/lib/domain/list-templates";
+import { formatParameters } from "@/lib/domain/template-draft";
+import { isAppError } from "@/lib/errors";
+import { adminContext } from "../../guard";
+import { createTemplateVersionAction, deprecateTemplateVersionAction } from "../actions";
+
+export const metadata: Metadata = { title: "Template" };
+
+type V = TemplateWithVersions["versions"][number];
+
+const draftOf = (v: V) => ({
+  description: v.description,
+  kubernetesVersion: v.kubernetesVersion,
+  chartVersion: v.chartVersion,
+  valuesYaml: v.valuesYaml,
+  parametersJson: formatParameters(v.parameters),
+  cpuMillicores: String(v.cpuMillicores),
+  memoryMiB: String(v.memoryMiB),
+  defaultTtlHours: String(v.defaultTtlHours),
+  maxTtlHours: String(v.maxTtlHours),
+  approval: v.approval,
+  expiryAction: v.expiryAction,
+  podSecurityStandard: v.podSecurityStandard as "privileged" | "baseline" | "restricted",
+  isolateNetwork: v.isolateNetwork,
+});
+
+export default async function TemplatePage({ params }: { params: Promise<{ slug: string }> }) {
+  const ctx = await adminContext("template.manage");
+  const { slug } = await params;
+  const template = await getTemplateWithVersions(ctx, slug).catch((e: unknown) => {
+    if (isAppError(e) && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  const latest = template.versions[0];
+  const requestable = template.versions.find((v) => !v.deprecated);
+
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        eyebrow={<Link href="/admin/templates" className="hover:underline">Templates</Link>}
+        title={template.name}
+        description={template.description}
+      />
+      <NewVersionPanel
+        templateSlug={template.slug}
+        previousVersion={latest?.version ?? null}
+        previous={
+          latest
+            ? draftOf(latest)
+            : { description: "", kubernetesVersion: "1.36", chartVersion: "0.30.0", valuesYaml: "", parametersJson: "[]", cpuMillicores: "1000", memoryMiB: "2048", defaultTtlHours: "8", maxTtlHours: "24", approval: "AUTO", expiryAction: "DELETE", podSecurityStandard: "restricted", isolateNetwork: true }
+        }
+        action={createTemplateVersionAction}
+      />
+
+      <section aria-labelledby="versions-heading" className="space-y-4">
+        <h2 id="versions-heading" className="text-lg font-semibold">Versions</h2>
+        {template.versions.map((v, i) => {
+          const prev = template.versions[i + 1];
+          return (
+            <Card key={v.id} data-version={v.version}>
+              <CardBody className="space-y-3">
+                <div className="flex flex-wrap items-start justify-between gap-3">
+                  <div>
+                    <h3 className="flex flex-wrap items-center gap-2 font-semibold">
+                      Version {v.version}
+                      {v.id === requestable?.id ? <Badge tone="success">Requested by default</Badge> : null}
+                      {v.deprecated ? <Badge tone="neutral">Deprecated</Badge> : null}
+                      <Badge tone={v.approval === "REQUIRED" ? "warning" : "info"}>{v.approval === "REQUIRED" ? "Admin approves" : "Automatic"}</Badge>
+                    </h3>
+                    <p className="text-sm text-slate-600 dark:text-slate-400">{v.description || "No description"}</p>
+                    <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+                      Published <time dateTime={v.createdAt.toISOString()} title={v.createdAt.toISOString()}>{formatDistanceToNowStrict(v.createdAt, { addSuffix: true })}</time>
+                      {v.createdBy ? ` by ${v.createdBy.email}` : ""} · Kubernetes {v.kubernetesVersion} · chart {v.chartVersion} · {formatCpu(v.cpuMillicores)} / {formatMemory(v.memoryMiB)} · lifetime {v.defaultTtlHours} h (max {v.maxTtlHours} h), then {v.expiryAction === "SLEEP" ? "sleeps" : "deleted"} · PSS {v.podSecurityStandard}
+                      {v.isolateNetwork ? " · isolated network" : ""} · {v.liveClusters} live cluster{v.liveClusters === 1 ? "" : "s"}
+                    </p>
+                  </div>
+                  <DeprecateButton templateSlug={template.slug} version={v.version} deprecated={v.deprecated} action={deprecateTemplateVersionAction} />
+                </div>
+                <details>
+                  <summary className="cursor-pointer text-sm text-brand-600 dark:text-brand-100">{prev ? `Changes from version ${prev.version}` : "Values and parameters"}</summary>
+                  <div className="mt-3 space-y-3">
+                    {prev ? (
+                      <>
+                        <TextDiff label="Settings" before={settingsText(prev)} after={settingsText(v)} />
+                        <TextDiff label="Values" before={prev.valuesYaml} after={v.valuesYaml} />
+                        <TextDiff label="Parameters" before={formatParameters(prev.parameters)} after={formatParameters(v.parameters)} />
+                      </>
+                    ) : (
+                      <div className="grid gap-3 lg:grid-cols-2">
+                        <pre className="overflow-auto rounded-lg bg-slate-100 p-3 text-xs dark:bg-slate-800">{v.valuesYaml}</pre>
+                        <pre className="overflow-auto rounded-lg bg-slate-100 p-3 text-xs dark:bg-slate-800">{formatParameters(v.parameters)}</pre>
+                      </div>
+                    )}
+                  </div>
+                </details>
+              </CardBody>
+            </Card>
+          );
+        })}
+      </section>
+    </div>
+  );
+}

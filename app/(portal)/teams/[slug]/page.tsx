@@ -1,0 +1,94 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { ExpiringSoon, MembersList, OwnersTable, QuotaBars } from "@/components/teams/team-sections";
+import { UsageChart } from "@/components/teams/usage-chart";
+import { getTeamOverview } from "@/lib/domain/team-overview";
+import { isAppError } from "@/lib/errors";
+import { domainContext } from "@/lib/server/domain-context";
+
+export const metadata: Metadata = { title: "Team" };
+
+async function load(slug: string) {
+  const ctx = await domainContext();
+  try {
+    return { data: await getTeamOverview(ctx, { slug }), ctx };
+  } catch (e) {
+    // Not a member (and not an admin) looks exactly like a team that does not exist.
+    if (isAppError(e) && (e.code === "NOT_FOUND" || e.code === "VALIDATION")) notFound();
+    throw e;
+  }
+}
+
+export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const { data, ctx } = await load(slug);
+  const now = new Date();
+  const role = ctx.actor.memberships.find((m) => m.teamId === data.team.id)?.role;
+  const { quota, usage } = data;
+
+  return (
+    <div className="space-y-6">
+      <header className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <p className="text-sm text-slate-500 dark:text-slate-400">Team</p>
+          <h1 className="text-2xl font-semibold tracking-tight">{data.team.name}</h1>
+        </div>
+        <div className="flex items-center gap-2">
+          {role ? <Badge tone={role === "LEAD" ? "brand" : "neutral"}>You are {role === "LEAD" ? "the team lead" : "a member"}</Badge> : <Badge tone="info">Viewing as admin</Badge>}
+        </div>
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card>
+            <CardHeader
+              title="Quota and usage"
+              description={
+                quota
+                  ? `Reserved by live clusters. Clusters live at most ${quota.maxLifetimeHours} h${quota.approvalThresholdPercent < 100 ? `; requests past ${quota.approvalThresholdPercent}% of the quota need an admin's approval` : ""}.`
+                  : undefined
+              }
+            />
+            <CardBody>
+              <QuotaBars quota={quota} usage={usage} />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title="Usage over the last 30 days" description="Daily snapshots of what the team's clusters reserve; the last point is now." />
+            <CardBody>
+              <UsageChart
+                points={data.history}
+                limits={quota ? { clusters: quota.maxClusters, cpuMillicores: quota.cpuMillicores, memoryMiB: quota.memoryMiB } : null}
+              />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title="Who owns what" description="Live clusters by owner, largest reservation first." />
+            <CardBody>
+              <OwnersTable byOwner={data.byOwner} quota={quota} />
+            </CardBody>
+          </Card>
+        </div>
+
+        <div className="space-y-6">
+          <Card>
+            <CardHeader title="Expiring in the next 24 hours" />
+            <CardBody>
+              <ExpiringSoon clusters={data.expiringSoon} now={now} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Members" description={`${data.members.length} ${data.members.length === 1 ? "person" : "people"}`} />
+            <CardBody className="py-2">
+              <MembersList members={data.members} />
+            </CardBody>
+          </Card>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { differenceInMinutes, format, formatDistanceToNowStrict } from "date-fns";
+
+const toDate = (d: Date | string) => (typeof d === "string" ? new Date(d) : d);
+
+/** "in 45 min", "in 3 h", "in 2 days"; "expired" once past. Short, for lists and headers. */
+export function formatExpiry(expiresAt: Date | string, now: Date = new Date()): string {
+  const minutes = differenceInMinutes(toDate(expiresAt), now);
+  if (minutes <= 0) return "expired";
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
+  return `in ${Math.floor(hours / 24)} days`;
+}
+
+/** "3 minutes ago". */
+export function formatAgo(d: Date | string): string {
+  return formatDistanceToNowStrict(toDate(d), { addSuffix: true });
+}
+
+/** "Mar 4, 2026, 14:05" — the absolute time, for titles and details. */
+export function formatWhen(d: Date | string): string {
+  return format(toDate(d), "MMM d, yyyy, HH:mm");
+}

@@ -1,0 +1,9 @@
+import { e2eEnvironment } from "./global-setup";
+
+export default async function globalTeardown(): Promise<void> {
+  const state = e2eEnvironment();
+  if (!state) return;
+  await Promise.all(state.services.map((s) => s.stop()));
+  await state.pg?.stop();
+  await state.cluster?.release();
+}

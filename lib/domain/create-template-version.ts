@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { can } from "@/lib/authz/permissions";
+import { recordAudit } from "@/lib/domain/audit";
+import type { DomainContext } from "@/lib/domain/context";
+import { parseInput } from "@/lib/domain/parse-input";
+import { checkParametersJson, checkValuesYaml } from "@/lib/domain/template-draft";
+import { AppError, forbidden, notFound } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+const int = (label: string, min: number, max: number) =>
+  z.coerce.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`);
+
+export const ZCreateTemplateVersion = z
+  .object({
+    templateSlug: z.string().trim().min(1),
+    description: z.string().trim().max(500, "Keep the description under 500 characters").default(""),
+    kubernetesVersion: z.string().trim().regex(/^\d+\.\d+(\.\d+)?$/, "Use a Kubernetes version like 1.36"),
+    chartVersion: z.string().trim().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "Use a chart version like 0.30.0"),
+    valuesYaml: z.string().max(100_000, "The values are too long (100 kB at most)"),
+    parametersJson: z.string().max(50_000, "The parameters are too long"),
+    cpuMillicores: int("CPU", 100, 256_000),
+    memoryMiB: int("Memory", 128, 1_048_576),
+    defaultTtlHours: int("Default lifetime", 1, 8760),
+    maxTtlHours: int("Maximum lifetime", 1, 8760),
+    approval: z.enum(["AUTO", "REQUIRED"], { error: "Choose automatic or required approval" }),
+    expiryAction: z.enum(["DELETE", "SLEEP"], { error: "Choose what happens on expiry" }),
+    podSecurityStandard: z.enum(["privileged", "baseline", "restricted"], { error: "Choose a Pod Security Standard" }).default("restricted"),
+    isolateNetwork: z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]).default(false),
+  })
+  .refine((v) => v.defaultTtlHours <= v.maxTtlHours, { message: "The default lifetime cannot exceed the maximum", path: ["defaultTtlHours"] });
+export type TCreateTemplateVersion = z.input<typeof ZCreateTemplateVersion>;
+
+/**
+ * An admin publishes a new, immutable version of a template. The values must be a YAML mapping and the
+ * parameters must satisfy ZTemplateParameters before anything is written; the number is previous + 1
+ * (the unique (templateId, version) index turns a concurrent publish into a conflict, not a duplicate).
+ */
+export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemplateVersion) {
+  if (!can(ctx.actor, "template.manage")) throw forbidden("Only admins can publish template versions.");
+  const input = parseInput(ZCreateTemplateVersion, raw);
+
+  const fieldErrors: Record<string, string[]> = {};
+  const values = checkValuesYaml(input.valuesYaml);
+  if (!values.ok) fieldErrors.valuesYaml = values.errors;
+  const params = checkParametersJson(input.parametersJson);
+  if (!params.ok) fieldErrors.parametersJson = params.errors;
+  if (params.ok) {
+    const ttl = params.value.find((p) => p.name === "ttlHours");
+    if (ttl && ttl.type === "integer" && ttl.max > input.maxTtlHours)
+      (fieldErrors.parametersJson ??= []).push(`parameter "ttlHours": its max (${ttl.max}) exceeds the maximum lifetime (${input.maxTtlHours} h)`);
+  }
+  if (Object.keys(fieldErrors).length > 0 || !params.ok) throw new AppError("VALIDATION", "Please correct the highlighted fields.", fieldErrors);
+
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const template = await tx.template.findUnique({ where: { slug: input.templateSlug } });
+      if (!template) throw notFound("Template");
+      const latest = await tx.templateVersion.findFirst({ where: { templateId: template.id }, orderBy: { version: "desc" }, select: { version: true } });
+      const version = await tx.templateVersion.create({
+        data: {
+          templateId: template.id,
+          version: (latest?.version ?? 0) + 1,
+          description: input.description,
+          kubernetesVersion: input.kubernetesVersion,
+          chartVersion: input.chartVersion,
+          valuesYaml: input.valuesYaml.endsWith("\n") || input.valuesYaml === "" ? input.valuesYaml : `${input.valuesYaml}\n`,
+          parameters: params.value as Prisma.InputJsonValue,
+          cpuMillicores: input.cpuMillicores,
+          memoryMiB: input.memoryMiB,
+          defaultTtlHours: input.defaultTtlHours,
+          maxTtlHours: input.maxTtlHours,
+          approval: input.approval,
+          expiryAction: input.expiryAction,
+          podSecurityStandard: input.podSecurityStandard,
+          isolateNetwork: input.isolateNetwork,
+          createdById: ctx.actor.id === "system" ? null : ctx.actor.id,
+        },
+      });
+      await recordAudit(tx, ctx, {
+        action: "template.version.create",
+        targetType: "template",
+        targetId: template.id,
+        details: { template: template.slug, version: version.version, previous: latest?.version ?? null, approval: version.approval },
+      });
+      return version;
+    });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+      throw new AppError("CONFLICT", "Someone published a version of this template at the same time. Reload to see it, then try again.");
+    throw e;
+  }
+}

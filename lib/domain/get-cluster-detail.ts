@@ -1,0 +1,173 @@
+import { can } from "@/lib/authz/permissions";
+import { canTransition, phaseLabel } from "@/lib/domain/cluster-phase";
+import type { DomainContext } from "@/lib/domain/context";
+import { loadVisibleCluster } from "@/lib/domain/load-cluster";
+import { formatCpu, formatMemory } from "@/lib/domain/quota";
+import type { ClusterPhase, DesiredState } from "@/lib/generated/prisma/enums";
+
+// What the cluster page and GET /api/clusters/[id] show: one JSON-safe shape (dates as ISO strings), so
+// the server-rendered page and the polling client island read the same thing.
+
+export type TStepStatus = "done" | "current" | "pending" | "error";
+export type TProgressStep = { key: "requested" | "approved" | "namespace" | "release" | "ready"; label: string; status: TStepStatus; detail?: string };
+
+/** moving: the reconciler is at work (poll fast); waiting: on a person (poll slowly); stable: nothing to watch. */
+export type TClusterActivity = "moving" | "waiting" | "stable";
+
+export type TClusterEvent = { id: string; type: string; message: string; createdAt: string };
+
+export type TClusterStatus = {
+  id: string;
+  name: string;
+  phase: ClusterPhase;
+  phaseLabel: string;
+  desiredState: DesiredState;
+  activity: TClusterActivity;
+  team: { id: string; name: string; slug: string };
+  owner: { id: string; name: string | null; email: string };
+  template: { slug: string; name: string; version: number; approval: "AUTO" | "REQUIRED"; kubernetesVersion: string; maxTtlHours: number; expiryAction: "DELETE" | "SLEEP" };
+  parameters: Record<string, unknown>;
+  resources: { cpuMillicores: number; memoryMiB: number; label: string };
+  namespace: string | null;
+  releaseName: string | null;
+  hostName: string | null;
+  createdAt: string;
+  readyAt: string | null;
+  expiresAt: string | null;
+  lastError: string | null;
+  /** Why it was rejected (the decision's reason), when it was. */
+  rejection: string | null;
+  steps: TProgressStep[];
+  /** Oldest first, at most the latest EVENT_LIMIT. */
+  events: TClusterEvent[];
+  /** What the person may do right now: permission (the shared table) and phase both allow it. */
+  allowed: { sleep: boolean; wake: boolean; extend: boolean; delete: boolean; retry: boolean; kubeconfig: boolean };
+  /** Largest `hours` an extension may ask for now (template max lifetime counted from now). */
+  maxExtendHours: number;
+  kubeconfigFilename: string;
+};
+
+export const EVENT_LIMIT = 50;
+
+type Row = Awaited<ReturnType<typeof loadVisibleCluster>>;
+type EventRow = { type: string; message: string };
+
+/** Pure: the step list requested → approved → namespace → release → ready, derived from phase and timeline. */
+export function progressSteps(c: { phase: ClusterPhase; lastError: string | null; approval: "AUTO" | "REQUIRED" }, events: EventRow[]): TProgressStep[] {
+  const has = (re: RegExp) => events.some((e) => re.test(e.type));
+  const approved = events.findLast((e) => e.type === "approved");
+  const rejected = events.findLast((e) => e.type === "rejected");
+  const needsApproval = c.approval === "REQUIRED" || has(/^awaiting-approval$/);
+  const ready = c.phase === "READY";
+  const pastApproval = !["PENDING_APPROVAL", "REJECTED"].includes(c.phase);
+  // Step markers written by the reconciler; later evidence implies the earlier steps.
+  const releaseDone = ready || has(/release|helm|install/i);
+  const namespaceDone = releaseDone || has(/namespace/i);
+
+  const steps: TProgressStep[] = [
+    { key: "requested", label: "Requested", status: "done" },
+    {
+      key: "approved",
+      label: needsApproval ? "Approved" : "Approved automatically",
+      status: c.phase === "REJECTED" ? "error" : c.phase === "PENDING_APPROVAL" ? "current" : "done",
+      detail: c.phase === "REJECTED" ? rejected?.message : c.phase === "PENDING_APPROVAL" ? "Waiting for an admin to approve" : approved?.message,
+    },
+    { key: "namespace", label: "Namespace, quota and network policy", status: namespaceDone ? "done" : "pending" },
+    { key: "release", label: "vCluster control plane", status: releaseDone ? "done" : "pending" },
+    { key: "ready", label: "Ready", status: ready ? "done" : "pending" },
+  ];
+  if (pastApproval && !ready) {
+    const next = steps.find((s) => s.status === "pending");
+    if (next) {
+      if (c.phase === "FAILED") {
+        next.status = "error";
+        next.detail = c.lastError ?? "Failed";
+      } else if (c.phase === "PROVISIONING") {
+        next.status = "current";
+        if (c.lastError) next.detail = `Retrying: ${c.lastError}`;
+      }
+    }
+  }
+  return steps;
+}
+
+export function clusterActivity(c: { phase: ClusterPhase; desiredState: DesiredState }): TClusterActivity {
+  if (c.phase === "PROVISIONING" || c.phase === "DELETING") return "moving";
+  if (c.phase === "READY" && c.desiredState !== "RUNNING") return "moving";
+  if (c.phase === "SLEEPING" && c.desiredState !== "SLEEPING") return "moving";
+  if (c.phase === "PENDING_APPROVAL") return "waiting";
+  return "stable";
+}
+
+export function maxExtendHours(c: { expiresAt: Date | null; maxTtlHours: number }, now = Date.now()): number {
+  if (!c.expiresAt) return 0;
+  const limit = now + c.maxTtlHours * 3600_000;
+  return Math.max(0, Math.floor((limit - Math.max(now, c.expiresAt.getTime())) / 3600_000));
+}
+
+export function toClusterStatus(ctx: DomainContext, c: Row & { owner: TClusterStatus["owner"]; hostCluster: { name: string } | null }, events: (EventRow & { id: string; createdAt: Date })[]): TClusterStatus {
+  const tv = c.templateVersion;
+  const operate = can(ctx.actor, "cluster.operate", { cluster: c });
+  const kube = can(ctx.actor, "cluster.kubeconfig", { cluster: c });
+  const extendHours = maxExtendHours({ expiresAt: c.expiresAt, maxTtlHours: tv.maxTtlHours });
+  const rejected = events.findLast((e) => e.type === "rejected");
+  return {
+    id: c.id,
+    name: c.name,
+    phase: c.phase,
+    phaseLabel: phaseLabel(c.phase),
+    desiredState: c.desiredState,
+    activity: clusterActivity(c),
+    team: { id: c.team.id, name: c.team.name, slug: c.team.slug },
+    owner: c.owner,
+    template: {
+      slug: tv.template.slug,
+      name: tv.template.name,
+      version: tv.version,
+      approval: tv.approval,
+      kubernetesVersion: String((c.parameters as Record<string, unknown>)?.kubernetesVersion ?? tv.kubernetesVersion),
+      maxTtlHours: tv.maxTtlHours,
+      expiryAction: tv.expiryAction,
+    },
+    parameters: (c.parameters ?? {}) as Record<string, unknown>,
+    resources: { cpuMillicores: c.cpuMillicores, memoryMiB: c.memoryMiB, label: `${formatCpu(c.cpuMillicores)} · ${formatMemory(c.memoryMiB)}` },
+    namespace: c.namespace,
+    releaseName: c.releaseName,
+    hostName: c.hostCluster?.name ?? null,
+    createdAt: c.createdAt.toISOString(),
+    readyAt: c.readyAt?.toISOString() ?? null,
+    expiresAt: c.expiresAt?.toISOString() ?? null,
+    lastError: c.lastError,
+    rejection: c.phase === "REJECTED" && rejected ? rejected.message : null,
+    steps: progressSteps({ phase: c.phase, lastError: c.lastError, approval: tv.approval }, events),
+    events: events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt.toISOString() })),
+    allowed: {
+      sleep: operate && c.phase === "READY" && c.desiredState === "RUNNING",
+      wake: operate && c.phase === "SLEEPING" && c.desiredState !== "RUNNING",
+      extend: operate && ["READY", "SLEEPING", "PROVISIONING"].includes(c.phase) && c.expiresAt !== null && extendHours >= 1,
+      delete: operate && canTransition(c.phase, "delete") && c.desiredState !== "DELETED",
+      retry: operate && c.phase === "FAILED",
+      kubeconfig: kube && c.phase === "READY",
+    },
+    maxExtendHours: extendHours,
+    kubeconfigFilename: kubeconfigFilename(c.name),
+  };
+}
+
+export const kubeconfigFilename = (clusterName: string) => `${clusterName}.kubeconfig.yaml`;
+
+/** The status of one cluster the actor may see; NOT_FOUND (indistinguishable from absent) otherwise. */
+export async function getClusterStatus(ctx: DomainContext, clusterId: string): Promise<TClusterStatus> {
+  const cluster = await loadVisibleCluster(ctx.db, ctx, clusterId);
+  const [owner, hostCluster, latest] = await Promise.all([
+    ctx.db.user.findUniqueOrThrow({ where: { id: cluster.ownerId }, select: { id: true, name: true, email: true } }),
+    cluster.hostClusterId ? ctx.db.hostCluster.findUnique({ where: { id: cluster.hostClusterId }, select: { name: true } }) : null,
+    ctx.db.clusterEvent.findMany({
+      where: { clusterId: cluster.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: EVENT_LIMIT,
+      select: { id: true, type: true, message: true, createdAt: true },
+    }),
+  ]);
+  return toClusterStatus(ctx, { ...cluster, owner, hostCluster }, latest.reverse());
+}

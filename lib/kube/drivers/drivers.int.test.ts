@@ -1,0 +1,201 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PatchStrategy, setHeaderOptions, type V1Pod } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientFor, helmBin, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
+import { applyAll, deleteIfExists, getOrNull, loadManifests } from "../apply";
+import type { KubeClient } from "../client";
+import { MANAGED_BY_POD_LABEL, PAUSED_ANNOTATION, PAUSED_DATE_ANNOTATION, PAUSED_REPLICAS_ANNOTATION, deleteAll, ensureHostObjects, observe, sleep, wake } from "../vcluster-ops";
+import { driverFor } from "./driver-for";
+import { FluxDriver, FluxDriverError, HELM_RELEASE_API, HELM_REPOSITORY_API, helmRepositoryName, type HelmReleaseObject } from "./flux";
+import { HelmDriver, HelmError } from "./helm";
+
+const team = uniqueTeam("drv");
+let client: KubeClient;
+const namespaces: string[] = [];
+
+beforeAll(async () => {
+  client = clientFor(await testHostKubeconfig());
+});
+
+afterAll(async () => {
+  for (const name of namespaces) await deleteIfExists(client, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+});
+
+describe("helm driver with charts/vcluster-test", () => {
+  const spec = testSpec(team, "helm-one");
+  let driver: HelmDriver;
+
+  beforeAll(async () => {
+    namespaces.push(spec.namespace);
+    driver = new HelmDriver(client, { helmBin: helmBin(), timeoutSeconds: 120 });
+    await ensureHostObjects(client, spec);
+  });
+
+  it("installs idempotently; the control plane StatefulSet becomes ready (kwok) in the restricted namespace", async () => {
+    expect(await driver.status(spec)).toEqual({ installed: false, ready: false, message: "no helm release" });
+    await driver.install(spec);
+    await driver.install(spec); // a second upgrade --install of the same values is fine
+    expect(await driver.status(spec)).toEqual({ installed: true, ready: true });
+
+    const obs = await waitFor("StatefulSet ready", async () => {
+      const o = await observe(client, spec);
+      return o.statefulSet && o.statefulSet.readyReplicas >= 1 ? o : null;
+    });
+    expect(obs).toMatchObject({ namespace: "present", statefulSet: { replicas: 1, readyReplicas: 1 }, secretExists: false, ready: false });
+
+    const sts = await client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace });
+    expect(sts.metadata?.labels).toMatchObject({ app: "vcluster", release: spec.releaseName });
+    expect(sts.spec?.template.spec?.serviceAccountName).toBe(`vc-${spec.releaseName}`);
+    expect(sts.spec?.template.spec?.containers[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: "VCLUSTER_PHYSICAL_CLIENT_QPS", value: "10" },
+        { name: "VCLUSTER_PHYSICAL_CLIENT_BURST", value: "20" },
+      ]),
+    );
+    expect(sts.metadata?.annotations?.["vcluster-portal.dev/kubernetes-version"]).toBe("v1.36.3");
+    await client.core.readNamespacedService({ name: spec.releaseName, namespace: spec.namespace });
+    await client.core.readNamespacedServiceAccount({ name: `vc-${spec.releaseName}`, namespace: spec.namespace });
+    const vq = await client.core.readNamespacedResourceQuota({ name: `vc-${spec.releaseName}`, namespace: spec.namespace });
+    expect(vq.spec?.hard).toEqual({ "requests.cpu": "2", "requests.memory": "4Gi" });
+  });
+
+  it("sleep/wake scale the StatefulSet with the loft.sh/paused* annotations and remove synced pods", async () => {
+    const synced: V1Pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "workload-x-default-x", namespace: spec.namespace, labels: { [MANAGED_BY_POD_LABEL]: spec.releaseName } },
+      spec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [{ name: "c", image: "registry.k8s.io/pause:3.10", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+      },
+    };
+    await client.core.createNamespacedPod({ namespace: spec.namespace, body: synced });
+
+    const when = new Date("2026-01-02T03:04:05.678Z");
+    expect(await sleep(client, spec, when)).toBe(true);
+    let sts = await client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace });
+    expect(sts.spec?.replicas).toBe(0);
+    expect(sts.metadata?.annotations).toMatchObject({
+      [PAUSED_ANNOTATION]: "true",
+      [PAUSED_REPLICAS_ANNOTATION]: "1",
+      [PAUSED_DATE_ANNOTATION]: "2026-01-02T03:04:05.678Z",
+    });
+    await waitFor("synced pod deleted", async () => (await getOrNull(client, { apiVersion: "v1", kind: "Pod", metadata: { name: synced.metadata!.name!, namespace: spec.namespace } })) === null);
+    expect(await observe(client, spec)).toMatchObject({ paused: true, ready: false, statefulSet: { replicas: 0 } });
+
+    // sleeping again changes nothing (the date of the first pause is kept)
+    expect(await sleep(client, spec, new Date())).toBe(true);
+    sts = await client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace });
+    expect(sts.metadata?.annotations?.[PAUSED_DATE_ANNOTATION]).toBe("2026-01-02T03:04:05.678Z");
+
+    expect(await wake(client, spec)).toBe(true);
+    sts = await client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace });
+    expect(sts.spec?.replicas).toBe(1);
+    expect(Object.keys(sts.metadata?.annotations ?? {}).filter((k) => k.startsWith("loft.sh/"))).toEqual([]);
+    await waitFor("ready again", async () => (await observe(client, spec)).statefulSet?.readyReplicas === 1);
+    expect(await wake(client, spec)).toBe(true); // idempotent
+  });
+
+  it("helm's stderr becomes a readable error", async () => {
+    const broken = { ...spec, chart: { repo: "http://127.0.0.1:9/charts", name: "vcluster", version: "0.1.0" } };
+    const err = await driver.install(broken).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HelmError);
+    expect((err as HelmError).message).not.toMatch(/^Error:/);
+    expect((err as HelmError).message).toMatch(/127\.0\.0\.1:9/);
+    expect((err as HelmError).message).not.toContain("\n");
+  });
+
+  it("uninstall removes the release; deleteAll reports gone only once the namespace is gone too", async () => {
+    expect(await driver.uninstall(spec)).toEqual({ gone: true });
+    expect((await driver.status(spec)).installed).toBe(false);
+    expect(await driver.uninstall(spec)).toEqual({ gone: true }); // idempotent
+    const first = await deleteAll(client, driver, spec);
+    expect(first.gone).toBe(false); // namespace still terminating
+    await waitFor("namespace gone", async () => (await deleteAll(client, driver, spec)).gone, 90_000, 1000);
+    expect((await observe(client, spec)).namespace).toBe("absent");
+  });
+});
+
+describe("flux driver against the real API server with the Flux CRDs", () => {
+  const spec = testSpec(team, "flux-one", { chart: { repo: "https://charts.loft.sh", name: "vcluster", version: "0.26.0" } });
+  let driver: FluxDriver;
+
+  async function setReady(status: "True" | "False", reason: string, message: string) {
+    const hr = await getOrNull<HelmReleaseObject>(client, { apiVersion: HELM_RELEASE_API, kind: "HelmRelease", metadata: { name: spec.releaseName, namespace: spec.namespace } });
+    const generation = hr!.metadata!.generation!;
+    await client.custom.patchNamespacedCustomObjectStatus(
+      {
+        group: "helm.toolkit.fluxcd.io",
+        version: "v2",
+        namespace: spec.namespace,
+        plural: "helmreleases",
+        name: spec.releaseName,
+        body: {
+          status: {
+            observedGeneration: generation,
+            conditions: [{ type: "Ready", status, reason, message, observedGeneration: generation, lastTransitionTime: new Date().toISOString() }],
+          },
+        },
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+  }
+
+  beforeAll(async () => {
+    const dir = path.join(process.cwd(), "deploy", "test-crds");
+    const crds = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".yaml"))
+      .flatMap((f) => loadManifests(fs.readFileSync(path.join(dir, f), "utf8")));
+    await applyAll(client, crds);
+    for (const crd of crds) {
+      await waitFor(`CRD ${crd.metadata!.name} established`, async () => {
+        const c = await client.apiext.readCustomResourceDefinition({ name: crd.metadata!.name! });
+        return c.status?.conditions?.some((x) => x.type === "Established" && x.status === "True");
+      });
+    }
+    namespaces.push(spec.namespace);
+    await ensureHostObjects(client, spec);
+    driver = driverFor({ driver: "flux" }, client) as FluxDriver;
+  });
+
+  it("writes a HelmRepository and a HelmRelease carrying the generated values", async () => {
+    await driver.install(spec);
+    await driver.install(spec);
+    const repo = await getOrNull<any>(client, { apiVersion: HELM_REPOSITORY_API, kind: "HelmRepository", metadata: { name: helmRepositoryName(spec), namespace: spec.namespace } });
+    expect(repo.spec).toEqual({ url: "https://charts.loft.sh", interval: "1h" });
+    const hr = await getOrNull<HelmReleaseObject>(client, { apiVersion: HELM_RELEASE_API, kind: "HelmRelease", metadata: { name: spec.releaseName, namespace: spec.namespace } });
+    expect(hr!.metadata?.generation).toBe(1);
+    expect(hr!.spec).toMatchObject({
+      releaseName: spec.releaseName,
+      chart: { spec: { chart: "vcluster", version: "0.26.0", sourceRef: { kind: "HelmRepository", name: helmRepositoryName(spec), namespace: spec.namespace } } },
+      values: {
+        controlPlane: { backingStore: { etcd: { embedded: { enabled: true } } } },
+        policies: { podSecurityStandard: "restricted", resourceQuota: { enabled: true, quota: { "requests.cpu": "2", "requests.memory": "4Gi" } } },
+      },
+    });
+    expect(hr!.metadata?.managedFields?.some((f) => f.manager === "vcluster-portal")).toBe(true);
+  });
+
+  it("reads readiness from the Ready condition of the current generation", async () => {
+    expect(await driver.status(spec)).toEqual({ installed: true, ready: false, message: "waiting for Flux to reconcile the HelmRelease" });
+    await setReady("False", "InstallFailed", "chart pull error: 404");
+    expect(await driver.status(spec)).toEqual({ installed: true, ready: false, message: "InstallFailed: chart pull error: 404" });
+    await setReady("True", "InstallSucceeded", "Helm install succeeded");
+    expect(await driver.status(spec)).toEqual({ installed: true, ready: true });
+
+    await driver.install({ ...spec, cpuMillicores: 3000 }); // new generation: the old Ready no longer counts
+    expect(await driver.status(spec)).toMatchObject({ installed: true, ready: false, message: expect.stringMatching(/latest/) });
+  });
+
+  it("uninstall deletes both objects and reports gone", async () => {
+    expect(await driver.uninstall(spec)).toEqual({ gone: true });
+    expect(await driver.status(spec)).toMatchObject({ installed: false });
+    expect(await driver.uninstall(spec)).toEqual({ gone: true });
+  });
+
+  it("refuses a local chart path", async () => {
+    await expect(driver.install(testSpec(team, "flux-local"))).rejects.toBeInstanceOf(FluxDriverError);
+  });
+});

@@ -1,0 +1,227 @@
+import { PatchStrategy, type V1StatefulSet } from "@kubernetes/client-node";
+import { parse, stringify } from "yaml";
+import { applyAll, deleteIfExists } from "./apply";
+import type { KubeClient } from "./client";
+import { FIELD_MANAGER, kubeconfigSecretName, type ClusterSpec } from "./cluster-spec";
+import { orNull, retryOnConflict, toKubeError } from "./errors";
+import { buildHostObjects, type ApiServerEndpoint } from "./host-objects";
+import type { ProvisioningDriver } from "./drivers/types";
+
+// Operations on one virtual cluster on its host: observe, sleep/wake, kubeconfig, delete. Host naming follows
+// the vcluster chart and CLI: StatefulSet `<release>` (labels app=vcluster, release=<release>), Secret
+// `vc-<release>` with key `config`, pause annotations `loft.sh/paused*` (so `vcluster resume` still works).
+
+export const PAUSED_ANNOTATION = "loft.sh/paused";
+export const PAUSED_REPLICAS_ANNOTATION = "loft.sh/paused-replicas";
+export const PAUSED_DATE_ANNOTATION = "loft.sh/paused-date";
+export const MANAGED_BY_POD_LABEL = "vcluster.loft.sh/managed-by";
+
+export interface Observation {
+  namespace: "present" | "absent" | "terminating";
+  statefulSet: { replicas: number; readyReplicas: number } | null;
+  secretExists: boolean;
+  /** The StatefulSet carries loft.sh/paused=true. */
+  paused: boolean;
+  /** Control plane ready and its kubeconfig Secret written. */
+  ready: boolean;
+}
+
+export async function observe(client: KubeClient, spec: ClusterSpec): Promise<Observation> {
+  const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
+  if (!ns) return { namespace: "absent", statefulSet: null, secretExists: false, paused: false, ready: false };
+  const namespace = ns.metadata?.deletionTimestamp || ns.status?.phase === "Terminating" ? "terminating" : "present";
+  const [sts, secret] = await Promise.all([
+    orNull(client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace })),
+    orNull(client.core.readNamespacedSecret({ name: kubeconfigSecretName(spec.releaseName), namespace: spec.namespace })),
+  ]);
+  const statefulSet = sts ? { replicas: sts.spec?.replicas ?? 1, readyReplicas: sts.status?.readyReplicas ?? 0 } : null;
+  const secretExists = Boolean(secret?.data?.config);
+  const ready =
+    namespace === "present" && statefulSet !== null && statefulSet.replicas > 0 && statefulSet.readyReplicas >= statefulSet.replicas && secretExists;
+  return { namespace, statefulSet, secretExists, paused: sts?.metadata?.annotations?.[PAUSED_ANNOTATION] === "true", ready };
+}
+
+// ───────────────────────────── host objects ─────────────────────────────
+
+const endpointCache = new WeakMap<KubeClient, { at: number; endpoints: ApiServerEndpoint[] }>();
+
+/**
+ * Addresses pods use to reach the host API server: the `default/kubernetes` Service's ClusterIP and its
+ * EndpointSlice addresses. Empty when unreadable (the NetworkPolicy then falls back to ports only). Cached 5 min.
+ */
+export async function apiServerEndpoints(client: KubeClient): Promise<ApiServerEndpoint[]> {
+  const hit = endpointCache.get(client);
+  if (hit && Date.now() - hit.at < 5 * 60_000) return hit.endpoints;
+  const out: ApiServerEndpoint[] = [];
+  try {
+    const svc = await orNull(client.core.readNamespacedService({ name: "kubernetes", namespace: "default" }));
+    const port = svc?.spec?.ports?.find((p) => p.name === "https")?.port ?? svc?.spec?.ports?.[0]?.port ?? 443;
+    for (const ip of svc?.spec?.clusterIPs ?? (svc?.spec?.clusterIP ? [svc.spec.clusterIP] : [])) {
+      if (ip && ip !== "None") out.push({ ip, port });
+    }
+    const slices = await client.objects.list<{ apiVersion: string; kind: string; endpoints?: { addresses: string[] }[]; ports?: { port?: number }[] }>(
+      "discovery.k8s.io/v1",
+      "EndpointSlice",
+      "default",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      "kubernetes.io/service-name=kubernetes",
+    );
+    for (const s of slices.items) {
+      const ports = (s.ports ?? []).map((p) => p.port).filter((p): p is number => typeof p === "number");
+      for (const e of s.endpoints ?? []) for (const ip of e.addresses) for (const p of ports.length ? ports : [6443]) out.push({ ip, port: p });
+    }
+  } catch (e) {
+    const ke = toKubeError(e);
+    if (ke.kind !== "Forbidden" && ke.kind !== "NotFound") throw ke;
+  }
+  endpointCache.set(client, { at: Date.now(), endpoints: out });
+  return out;
+}
+
+/** Server-side applies Namespace, ResourceQuota, LimitRange and (unless opted out) NetworkPolicies. */
+export async function ensureHostObjects(client: KubeClient, spec: ClusterSpec): Promise<void> {
+  const apiServer = spec.isolateNetwork ? await apiServerEndpoints(client) : [];
+  await applyAll(client, buildHostObjects(spec, { apiServer }));
+}
+
+// ───────────────────────────── sleep / wake ─────────────────────────────
+
+async function patchStatefulSet(client: KubeClient, spec: ClusterSpec, patch: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> }) {
+  await client.objects.patch(
+    {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      ...patch,
+      metadata: { ...(patch.metadata ?? {}), name: spec.releaseName, namespace: spec.namespace },
+    } as V1StatefulSet,
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+    undefined,
+    PatchStrategy.MergePatch,
+  );
+}
+
+/**
+ * Scales the control plane to 0 like `vcluster pause`: records the replica count in loft.sh/paused-replicas,
+ * then deletes the workload pods the syncer created in the namespace. Idempotent. Returns false when there is
+ * no StatefulSet to pause.
+ */
+export async function sleep(client: KubeClient, spec: ClusterSpec, now: Date = new Date()): Promise<boolean> {
+  const paused = await retryOnConflict(async () => {
+    const sts = await orNull(client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace }));
+    if (!sts) return false;
+    const ann = sts.metadata?.annotations ?? {};
+    const replicas = sts.spec?.replicas ?? 1;
+    if (ann[PAUSED_ANNOTATION] === "true" && replicas === 0) return true;
+    const remembered = ann[PAUSED_ANNOTATION] === "true" ? ann[PAUSED_REPLICAS_ANNOTATION] : undefined;
+    await patchStatefulSet(client, spec, {
+      metadata: {
+        resourceVersion: sts.metadata?.resourceVersion, // precondition: 409 if someone changed it meanwhile
+        annotations: {
+          [PAUSED_ANNOTATION]: "true",
+          [PAUSED_REPLICAS_ANNOTATION]: remembered ?? String(replicas > 0 ? replicas : 1),
+          [PAUSED_DATE_ANNOTATION]: now.toISOString(),
+        },
+      },
+      spec: { replicas: 0 },
+    });
+    return true;
+  });
+  if (paused) {
+    await client.core.deleteCollectionNamespacedPod({ namespace: spec.namespace, labelSelector: `${MANAGED_BY_POD_LABEL}=${spec.releaseName}` });
+  }
+  return paused;
+}
+
+/** Restores the replica count saved by sleep() (or `vcluster pause`) and removes the pause annotations. */
+export async function wake(client: KubeClient, spec: ClusterSpec): Promise<boolean> {
+  return retryOnConflict(async () => {
+    const sts = await orNull(client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace }));
+    if (!sts) return false;
+    const ann = sts.metadata?.annotations ?? {};
+    const saved = Number.parseInt(ann[PAUSED_REPLICAS_ANNOTATION] ?? "", 10);
+    const isPaused = PAUSED_ANNOTATION in ann || PAUSED_REPLICAS_ANNOTATION in ann;
+    if (!isPaused && (sts.spec?.replicas ?? 1) > 0) return true;
+    await patchStatefulSet(client, spec, {
+      metadata: {
+        resourceVersion: sts.metadata?.resourceVersion,
+        annotations: { [PAUSED_ANNOTATION]: null, [PAUSED_REPLICAS_ANNOTATION]: null, [PAUSED_DATE_ANNOTATION]: null },
+      },
+      spec: { replicas: Number.isFinite(saved) && saved > 0 ? saved : 1 },
+    });
+    return true;
+  });
+}
+
+// ───────────────────────────── kubeconfig ─────────────────────────────
+
+/** Fills HostCluster.endpointPattern's {release} {namespace} {cluster} {team} placeholders; null without a pattern. */
+export function publicServerFor(endpointPattern: string | null | undefined, spec: ClusterSpec): string | null {
+  if (!endpointPattern) return null;
+  const values: Record<string, string> = { release: spec.releaseName, namespace: spec.namespace, cluster: spec.name, team: spec.teamSlug };
+  return endpointPattern.replace(/\{(release|namespace|cluster|team)\}/g, (_, k: string) => values[k]!);
+}
+
+export class KubeconfigNotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KubeconfigNotReadyError";
+  }
+}
+
+type KubeconfigDoc = {
+  clusters?: { name: string; cluster: Record<string, unknown> }[];
+  users?: { name: string; user: Record<string, unknown> }[];
+  contexts?: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
+  "current-context"?: string;
+};
+
+/**
+ * The virtual cluster's admin kubeconfig from Secret `vc-<release>` key `config`, with every cluster's server
+ * set to `publicServer` (else spec.exportServer, else kept), and cluster/user/context named `<team>-<name>`.
+ * Returned as YAML; never cached.
+ */
+export async function readKubeconfig(client: KubeClient, spec: ClusterSpec, publicServer: string | null): Promise<string> {
+  const secret = await orNull(client.core.readNamespacedSecret({ name: kubeconfigSecretName(spec.releaseName), namespace: spec.namespace }));
+  const raw = secret?.data?.config;
+  if (!raw) throw new KubeconfigNotReadyError(`the kubeconfig Secret ${spec.namespace}/${kubeconfigSecretName(spec.releaseName)} does not exist yet`);
+  return rewriteKubeconfig(Buffer.from(raw, "base64").toString("utf8"), `${spec.teamSlug}-${spec.name}`, publicServer ?? spec.exportServer);
+}
+
+/** Pure part of readKubeconfig: keeps the current context's cluster and user, renames them, sets the server. */
+export function rewriteKubeconfig(text: string, name: string, server: string | null): string {
+  const doc = parse(text) as KubeconfigDoc | null;
+  if (!doc || !Array.isArray(doc.clusters) || !doc.clusters.length) throw new KubeconfigNotReadyError("the vcluster kubeconfig has no clusters");
+  const ctx = doc.contexts?.find((c) => c.name === doc["current-context"]) ?? doc.contexts?.[0];
+  const cluster = doc.clusters.find((c) => c.name === ctx?.context.cluster) ?? doc.clusters[0]!;
+  const user = doc.users?.find((u) => u.name === ctx?.context.user) ?? doc.users?.[0];
+  const out = {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name, cluster: { ...cluster.cluster, ...(server ? { server } : {}) } }],
+    users: [{ name, user: user?.user ?? {} }],
+    contexts: [{ name, context: { cluster: name, user: name, ...(ctx?.context.namespace ? { namespace: ctx.context.namespace } : {}) } }],
+    "current-context": name,
+    preferences: {},
+  };
+  return stringify(out, { lineWidth: 0 });
+}
+
+// ───────────────────────────── delete ─────────────────────────────
+
+/**
+ * Uninstalls the release and deletes the namespace. Call until it returns gone: true — only then are both the
+ * release and the namespace absent (namespace deletion takes a while as its contents are finalized).
+ */
+export async function deleteAll(client: KubeClient, driver: ProvisioningDriver, spec: ClusterSpec): Promise<{ gone: boolean }> {
+  const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
+  let releaseGone = true;
+  // Also while terminating: cluster-scoped objects of the chart are only removed by an uninstall.
+  if (ns) releaseGone = (await driver.uninstall(spec)).gone;
+  const namespace = await deleteIfExists(client, { apiVersion: "v1", kind: "Namespace", metadata: { name: spec.namespace } });
+  return { gone: releaseGone && namespace === "absent" };
+}

@@ -1,0 +1,244 @@
+import pg from "pg";
+import { RECONCILE_CHANNEL } from "@/lib/domain/enqueue";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+
+// The reconcile queue lives in the VirtualCluster rows themselves (DESIGN.md §4):
+//   nextReconcileAt  when the cluster is due       leaseOwner/leaseUntil  who works on it, until when
+//   attempts         failures in a row (backoff)    lastError             what went wrong, for people
+// A worker claims due rows with one compare-and-set UPDATE (FOR UPDATE SKIP LOCKED: concurrent workers
+// never block on, nor take, each other's rows), works on them while the lease holds, and releases them
+// with the time of the next visit. Every write after the claim is guarded by `leaseOwner = me`, so a
+// worker whose lease expired (it hung, or the machine paused) cannot overwrite its successor's work.
+//
+// Times come from the database clock (`now()`), never from the workers' clocks: leases stay comparable
+// across machines. Columns are `timestamp(3)` holding UTC (Prisma's convention), hence NOW_UTC.
+
+const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+/** Phases the reconciler never acts on: terminal ones, and those waiting for a person (approval, retry). */
+export const PARKED_PHASES = ["DELETED", "REJECTED", "EXPIRED", "PENDING_APPROVAL", "FAILED"] as const;
+const PARKED_SQL = Prisma.raw(PARKED_PHASES.map((p) => `'${p}'`).join(", "));
+
+/** "Not before the end of time": what parked rows carry in nextReconcileAt (same as requestCluster's). */
+export const PARKED_UNTIL = new Date("9999-01-01T00:00:00Z");
+const PARKED_UNTIL_SQL = Prisma.raw(`'9999-01-01 00:00:00'::timestamp`);
+
+type Queryable = Pick<PrismaClient, "$queryRaw" | "$executeRaw">;
+
+export type Claim = {
+  id: string;
+  /** The generation (intent) at claim time; a release notices a change made while the step ran. */
+  generation: number;
+  attempts: number;
+  leaseUntil: Date;
+  /** How late the claim is relative to nextReconcileAt, in ms (queue latency). */
+  lateMs: number;
+};
+
+/**
+ * Claims up to `limit` due clusters for `owner` for `leaseSeconds`. A row is due when nextReconcileAt has
+ * passed, it is not leased (or the lease expired: its holder died) and its phase is not parked.
+ */
+export async function claimDue(db: Queryable, opts: { owner: string; limit: number; leaseSeconds: number }): Promise<Claim[]> {
+  if (opts.limit <= 0) return [];
+  const rows = await db.$queryRaw<{ id: string; generation: number; attempts: number; leaseUntil: Date; lateMs: number }[]>`
+    UPDATE "VirtualCluster" AS v
+       SET "leaseOwner" = ${opts.owner},
+           "leaseUntil" = ${NOW_UTC} + make_interval(secs => ${opts.leaseSeconds}::double precision)
+      FROM (
+        SELECT id, "nextReconcileAt" AS due
+          FROM "VirtualCluster"
+         WHERE "nextReconcileAt" <= ${NOW_UTC}
+           AND ("leaseUntil" IS NULL OR "leaseUntil" < ${NOW_UTC})
+           AND phase NOT IN (${PARKED_SQL})
+         ORDER BY "nextReconcileAt", id
+         LIMIT ${opts.limit}
+         FOR UPDATE SKIP LOCKED
+      ) AS due
+     WHERE v.id = due.id
+    RETURNING v.id, v.generation, v.attempts, v."leaseUntil",
+              (EXTRACT(EPOCH FROM (${NOW_UTC} - due.due)) * 1000)::float8 AS "lateMs"`;
+  return rows.map((r) => ({ ...r, lateMs: Math.max(0, Number(r.lateMs)) }));
+}
+
+/** Extends a held lease. False when the lease is no longer ours (expired and taken, or released). */
+export async function renewLease(db: Queryable, id: string, owner: string, leaseSeconds: number): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE "VirtualCluster"
+       SET "leaseUntil" = ${NOW_UTC} + make_interval(secs => ${leaseSeconds}::double precision)
+     WHERE id = ${id} AND "leaseOwner" = ${owner}`;
+  return n === 1;
+}
+
+export type ReleaseResult = {
+  /** Visit again after this many ms; null parks the row until something enqueues it. */
+  requeueAfterMs: number | null;
+  /** The new failure count (0 after a success). */
+  attempts: number;
+  /** undefined keeps lastError as the step left it; null clears it; a string sets it. */
+  lastError?: string | null;
+};
+
+/**
+ * Gives a claimed row back. If the intent changed while the step ran (generation differs from the claim),
+ * the row becomes due at once with attempts reset — enqueueReconcile's NOTIFY may have fired while we held
+ * the lease, and its wish must not be lost under our requeue time. Returns false when the lease was lost.
+ */
+export async function releaseClaim(db: Queryable, claim: Pick<Claim, "id" | "generation">, owner: string, result: ReleaseResult): Promise<boolean> {
+  const next =
+    result.requeueAfterMs === null
+      ? Prisma.sql`${PARKED_UNTIL_SQL}`
+      : Prisma.sql`${NOW_UTC} + make_interval(secs => ${Math.max(0, result.requeueAfterMs) / 1000}::double precision)`;
+  const lastError = result.lastError === undefined ? Prisma.sql`"lastError"` : Prisma.sql`${result.lastError}`;
+  const n = await db.$executeRaw`
+    UPDATE "VirtualCluster"
+       SET "leaseOwner" = NULL,
+           "leaseUntil" = NULL,
+           "nextReconcileAt" = CASE WHEN generation <> ${claim.generation} THEN ${NOW_UTC} ELSE ${next} END,
+           "attempts" = CASE WHEN generation <> ${claim.generation} THEN 0 ELSE ${result.attempts} END,
+           "lastError" = CASE WHEN generation <> ${claim.generation} THEN "lastError" ELSE ${lastError} END
+     WHERE id = ${claim.id} AND "leaseOwner" = ${owner}`;
+  return n === 1;
+}
+
+/** Releases every lease `owner` still holds, due now (graceful shutdown of a worker with steps cut short). */
+export async function releaseAllOf(db: Queryable, owner: string): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "VirtualCluster" SET "leaseOwner" = NULL, "leaseUntil" = NULL, "nextReconcileAt" = ${NOW_UTC}
+     WHERE "leaseOwner" = ${owner}`;
+}
+
+/** Milliseconds until the next row becomes claimable (0 if one is due now), or null when none is scheduled. */
+export async function msUntilNextDue(db: Queryable): Promise<number | null> {
+  const rows = await db.$queryRaw<{ ms: number | null }[]>`
+    SELECT (EXTRACT(EPOCH FROM (min(GREATEST("nextReconcileAt", COALESCE("leaseUntil", "nextReconcileAt"))) - ${NOW_UTC})) * 1000)::float8 AS ms
+      FROM "VirtualCluster"
+     WHERE phase NOT IN (${PARKED_SQL}) AND "nextReconcileAt" < ${PARKED_UNTIL_SQL}`;
+  const ms = rows[0]?.ms;
+  return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
+}
+
+export type QueueStats = {
+  /** Rows due now (claimable or leased). */
+  depth: number;
+  /** Rows due now that nobody holds. */
+  waiting: number;
+  /** Rows currently leased by some worker. */
+  leased: number;
+  /** Seconds since the oldest due row became due (0 when none). */
+  oldestDueAgeSeconds: number;
+};
+
+export async function queueStats(db: Queryable): Promise<QueueStats> {
+  const rows = await db.$queryRaw<{ depth: bigint | number; waiting: bigint | number; leased: bigint | number; age: number | null }[]>`
+    SELECT count(*) FILTER (WHERE "nextReconcileAt" <= ${NOW_UTC}) AS depth,
+           count(*) FILTER (WHERE "nextReconcileAt" <= ${NOW_UTC} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${NOW_UTC})) AS waiting,
+           count(*) FILTER (WHERE "leaseUntil" >= ${NOW_UTC}) AS leased,
+           (EXTRACT(EPOCH FROM (${NOW_UTC} - min("nextReconcileAt") FILTER (WHERE "nextReconcileAt" <= ${NOW_UTC}))))::float8 AS age
+      FROM "VirtualCluster"
+     WHERE phase NOT IN (${PARKED_SQL})`;
+  const r = rows[0];
+  return {
+    depth: Number(r?.depth ?? 0),
+    waiting: Number(r?.waiting ?? 0),
+    leased: Number(r?.leased ?? 0),
+    oldestDueAgeSeconds: Math.max(0, Number(r?.age ?? 0)),
+  };
+}
+
+// ───────────────────────────── LISTEN vcp_reconcile ─────────────────────────────
+
+export type ListenerOptions = {
+  connectionString: string;
+  /** Called with the cluster id of every NOTIFY (after the enqueuing transaction committed). */
+  onNotify: (clusterId: string) => void;
+  /** Called when the connection was (re)established: something may have been enqueued while it was down. */
+  onConnect?: () => void;
+  channel?: string;
+  /** Delay before reconnecting after the connection dropped (doubles up to 30 s). */
+  reconnectMs?: number;
+};
+
+/**
+ * A dedicated pg connection LISTENing on `vcp_reconcile`. NOTIFY only wakes workers early: if the
+ * connection is down, polling still finds the work. Reconnects with backoff until stopped.
+ */
+export class ReconcileListener {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private delay: number;
+  connected = false;
+
+  constructor(private readonly opts: ListenerOptions) {
+    this.delay = opts.reconnectMs ?? 1_000;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.opts.connectionString, application_name: "vcp-worker-listen" });
+    const channel = this.opts.channel ?? RECONCILE_CHANNEL;
+    client.on("notification", (msg) => {
+      if (msg.channel === channel && msg.payload) this.opts.onNotify(msg.payload);
+    });
+    client.on("error", (e) => {
+      log.warn({ err: e.message }, "reconcile listener connection error; polling continues");
+      this.drop(client);
+    });
+    client.on("end", () => this.drop(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      if (this.stopped) {
+        await client.end().catch(() => {});
+        return;
+      }
+      this.client = client;
+      this.connected = true;
+      this.delay = this.opts.reconnectMs ?? 1_000;
+      this.opts.onConnect?.();
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, "reconcile listener could not connect; polling continues, retrying");
+      await client.end().catch(() => {});
+      this.schedule();
+    }
+  }
+
+  private drop(client: pg.Client) {
+    if (this.client !== client) return;
+    this.client = null;
+    this.connected = false;
+    client.removeAllListeners("end");
+    client.end().catch(() => {});
+    this.schedule();
+  }
+
+  private schedule() {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, this.delay);
+    this.timer.unref?.();
+    this.delay = Math.min(this.delay * 2, 30_000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const c = this.client;
+    this.client = null;
+    this.connected = false;
+    if (c) {
+      c.removeAllListeners("end");
+      await c.end().catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,398 @@
+import { recordClusterEvent } from "@/lib/domain/audit";
+import { canTransition, nextPhase, type PhaseEvent } from "@/lib/domain/cluster-phase";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { ClusterSpec } from "@/lib/kube/cluster-spec";
+import { log as rootLog, type Logger } from "@/lib/log";
+import { phaseTransitions, workerProvisioningDuration } from "@/lib/metrics/registry";
+import { backoffMs, spread, type BackoffOptions } from "./backoff";
+import { PermanentError, SimulatedCrash, StepAborted, classifyError } from "./errors";
+import type { HostOps, HostOpsFactory, Observation } from "./host-ops";
+import { PARKED_PHASES, type Claim, type ReleaseResult } from "./queue";
+import { CLUSTER_SPEC_INCLUDE, specFromRow, type ClusterRow } from "./spec-from-row";
+
+// One reconcile step: load the intent (DB), look at the host (observe), do the next idempotent thing, and
+// say when to come back. Level-triggered: nothing is remembered between steps except what the database and
+// the host hold, so a step can be cut at any point (crash, lost lease) and the next one — on any worker —
+// picks up from what it sees. Timeline events are written "once per episode" by checking the timeline, not
+// by remembering that we wrote them.
+//
+//   desired RUNNING   host objects (SSA) → release (install when absent or intent changed) → wait ready → READY
+//   desired SLEEPING  scale to zero (loft.sh/paused) → wait pods gone → SLEEPING
+//   desired DELETED   uninstall + delete namespace → wait both gone → DELETED (EXPIRED when the TTL ended it)
+
+export type StepOptions = {
+  /** Requeue delay while waiting for the control plane (no busy loop). */
+  readyPollMs: number;
+  /** Requeue delay while waiting for a namespace to finish terminating. */
+  deletePollMs: number;
+  /** Failures of unknown kind in a row before the cluster becomes FAILED (transient ones never fail it). */
+  maxAttempts: number;
+  /** Installed but never ready for this long: FAILED with the reason. */
+  readyTimeoutMs: number;
+  backoff: BackoffOptions;
+};
+
+export const DEFAULT_STEP_OPTIONS: StepOptions = {
+  readyPollMs: 1_500,
+  deletePollMs: 2_000,
+  maxAttempts: 8,
+  readyTimeoutMs: 15 * 60_000,
+  backoff: {},
+};
+
+/** Points in a step right before a side effect; a test hook may throw SimulatedCrash at any of them. */
+export type Checkpoint =
+  | "observe"
+  | "apply-host-objects"
+  | "install"
+  | "mark-installed"
+  | "wake"
+  | "mark-ready"
+  | "sleep"
+  | "mark-slept"
+  | "mark-drift"
+  | "delete"
+  | "mark-deleted";
+
+export type StepHooks = {
+  checkpoint?: (name: Checkpoint, clusterId: string) => void | Promise<void>;
+};
+
+export type StepContext = {
+  db: PrismaClient;
+  /** The worker holding the lease; every write is guarded by it. */
+  owner: string;
+  claim: Pick<Claim, "id" | "generation" | "attempts">;
+  hostOps: HostOpsFactory;
+  signal?: AbortSignal;
+  hooks?: StepHooks;
+  options?: Partial<StepOptions>;
+  log?: Logger;
+  now?: () => Date;
+};
+
+export type Intent = "run" | "sleep" | "delete" | "none";
+export type Outcome = "converged" | "waiting" | "progressed" | "retry" | "failed" | "superseded";
+
+export type StepOutcome =
+  | { kind: "release"; intent: Intent; outcome: Outcome; result: ReleaseResult; generation: number; note?: string }
+  /** The row is gone or no longer leased by us: nothing to release. */
+  | { kind: "lost"; intent: Intent };
+
+/** Events that start a provisioning episode; readiness timeouts count from the latest one. */
+const EPISODE_START = ["requested", "approved", "retry-requested", "wake-requested", "drift-detected", "release-installed"];
+
+type Next =
+  | { t: "done"; note?: string }
+  | { t: "wait"; ms: number; note: string }
+  | { t: "again"; note: string }
+  | { t: "superseded" }
+  | { t: "degraded"; message: string }
+  | { t: "failed"; message: string };
+
+class Step {
+  private readonly o: StepOptions;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  intent: Intent = "none";
+
+  constructor(
+    private readonly ctx: StepContext,
+    private row: ClusterRow,
+  ) {
+    this.o = { ...DEFAULT_STEP_OPTIONS, ...ctx.options };
+    this.log = (ctx.log ?? rootLog).child({ clusterId: row.id, cluster: `${row.team.slug}/${row.name}` });
+    this.now = ctx.now ?? (() => new Date());
+  }
+
+  private get db() {
+    return this.ctx.db;
+  }
+
+  async checkpoint(name: Checkpoint) {
+    if (this.ctx.signal?.aborted) throw this.ctx.signal.reason instanceof StepAborted ? this.ctx.signal.reason : new StepAborted("stopping");
+    await this.ctx.hooks?.checkpoint?.(name, this.row.id);
+    if (this.ctx.signal?.aborted) throw this.ctx.signal.reason instanceof StepAborted ? this.ctx.signal.reason : new StepAborted("stopping");
+  }
+
+  /** Compare-and-set on the phase and intent this step decided on, and on our lease. */
+  private guard(): Prisma.VirtualClusterWhereInput {
+    return { id: this.row.id, phase: this.row.phase, generation: this.row.generation, leaseOwner: this.ctx.owner };
+  }
+
+  async transition(event: PhaseEvent, data: Prisma.VirtualClusterUpdateManyMutationInput, timeline?: { type: string; message: string }): Promise<boolean> {
+    const from = this.row.phase;
+    const to = nextPhase(from, event);
+    const ok = await this.db.$transaction(async (tx) => {
+      const n = await tx.virtualCluster.updateMany({ where: this.guard(), data: { ...data, phase: to } });
+      if (n.count !== 1) return false;
+      if (timeline) await recordClusterEvent(tx, this.row.id, timeline.type, timeline.message);
+      return true;
+    });
+    if (ok) {
+      if (from !== to) phaseTransitions.inc({ from, to });
+      this.log.info({ from, to, event }, `phase ${from} → ${to}`);
+      this.row = { ...this.row, phase: to };
+    }
+    return ok;
+  }
+
+  /** A timeline event that should appear once per provisioning episode (since the last drift repair). */
+  async eventOnce(type: string, message: string): Promise<void> {
+    const drift = await this.db.clusterEvent.findFirst({ where: { clusterId: this.row.id, type: "drift-detected" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+    const exists = await this.db.clusterEvent.findFirst({ where: { clusterId: this.row.id, type, ...(drift ? { createdAt: { gt: drift.createdAt } } : {}) }, select: { id: true } });
+    if (!exists) await recordClusterEvent(this.db, this.row.id, type, message);
+  }
+
+  async run(): Promise<Next> {
+    const row = this.row;
+    if ((PARKED_PHASES as readonly string[]).includes(row.phase)) return { t: "done", note: `parked in ${row.phase}` };
+    if (row.desiredState === "DELETED" || row.phase === "DELETING") {
+      this.intent = "delete";
+      return this.deleteFlow();
+    }
+    if (!row.hostCluster) return { t: "failed", message: "The cluster is not placed on a host cluster; ask an admin to approve it again or delete it." };
+    const spec = specFromRow(row);
+    const ops = this.ctx.hostOps(row.hostCluster);
+    if (row.desiredState === "SLEEPING") {
+      this.intent = "sleep";
+      return this.sleepFlow(spec, ops);
+    }
+    this.intent = "run";
+    return this.runFlow(spec, ops);
+  }
+
+  // ───────────────────────────── running ─────────────────────────────
+
+  private async runFlow(spec: ClusterSpec, ops: HostOps): Promise<Next> {
+    const row = this.row;
+    await this.checkpoint("observe");
+    const obs = await ops.observe(spec);
+    if (obs.namespace === "terminating") return { t: "wait", ms: this.o.deletePollMs, note: `namespace ${spec.namespace} is still terminating from an earlier deletion` };
+    if ((row.phase === "READY" || row.phase === "SLEEPING") && vanished(obs)) return this.drift(spec, obs);
+    if (row.phase === "SLEEPING") {
+      // Intent says run, phase says asleep (set directly in the database): go through PROVISIONING.
+      return (await this.transition("wake", {}, { type: "wake-requested", message: "Waking the cluster" })) ? { t: "again", note: "waking" } : { t: "superseded" };
+    }
+    if (obs.statefulSet && (obs.paused || obs.statefulSet.replicas === 0)) {
+      await this.checkpoint("wake");
+      await ops.wake(spec);
+    }
+    const placed = await this.converge(spec, ops, obs);
+    if (placed) return placed;
+
+    if (!obs.ready) {
+      const why = notReadyReason(obs, spec);
+      if (row.phase === "READY") return { t: "degraded", message: `The control plane is not ready: ${why}` };
+      await this.checkReadyTimeout(why);
+      return { t: "wait", ms: spread(this.o.readyPollMs), note: why };
+    }
+    if (row.phase !== "READY") {
+      await this.checkpoint("mark-ready");
+      const now = this.now();
+      const first = !row.readyAt;
+      const seconds = (now.getTime() - row.createdAt.getTime()) / 1000;
+      const ok = await this.transition(
+        "ready",
+        { readyAt: row.readyAt ?? now, observedGeneration: row.generation, lastError: null },
+        first
+          ? { type: "ready", message: `Ready on ${row.hostCluster!.name} in ${formatDuration(seconds)} after the request` }
+          : { type: "resumed", message: "The control plane is running again" },
+      );
+      if (!ok) return { t: "superseded" };
+      if (first) workerProvisioningDuration.observe({ template: row.templateVersion.template.slug }, seconds);
+      return { t: "done", note: "ready" };
+    }
+    if (row.observedGeneration !== row.generation) {
+      await this.db.virtualCluster.updateMany({ where: this.guard(), data: { observedGeneration: row.generation } });
+    }
+    return { t: "done", note: "ready" };
+  }
+
+  /**
+   * Host objects and release in place for the current intent. Returns a Next when the step must end here
+   * (something was just done, or must be waited for), or null when everything is in place.
+   */
+  private async converge(spec: ClusterSpec, ops: HostOps, obs: Observation): Promise<Next | null> {
+    const row = this.row;
+    const newIntent = row.generation > row.observedGeneration;
+    if (obs.namespace === "absent" || newIntent) {
+      await this.checkpoint("apply-host-objects");
+      await ops.applyHostObjects(spec);
+    }
+    if (row.phase === "PROVISIONING") await this.eventOnce("namespace-created", `Namespace ${spec.namespace} with its quota, limits${spec.isolateNetwork ? " and network isolation" : ""} created on ${row.hostCluster!.name}`);
+
+    const status = await ops.releaseStatus(spec);
+    if (!status.installed || !status.ready || newIntent || !obs.statefulSet) {
+      await this.checkpoint("install");
+      await ops.install(spec);
+      await this.checkpoint("mark-installed");
+      const n = await this.db.virtualCluster.updateMany({ where: this.guard(), data: { observedGeneration: row.generation } });
+      if (n.count !== 1) return { t: "superseded" };
+      this.row = { ...row, observedGeneration: row.generation };
+      if (row.phase === "PROVISIONING") await this.eventOnce("release-installed", releaseMessage(spec));
+      return { t: "wait", ms: spread(this.o.readyPollMs), note: "release installed, waiting for the control plane" };
+    }
+    if (row.phase === "PROVISIONING") await this.eventOnce("release-installed", releaseMessage(spec));
+    return null;
+  }
+
+  private async checkReadyTimeout(why: string): Promise<void> {
+    const start = await this.db.clusterEvent.findFirst({
+      where: { clusterId: this.row.id, type: { in: EPISODE_START } },
+      orderBy: { createdAt: "desc" },
+      select: { createdAt: true },
+    });
+    const since = start?.createdAt ?? this.row.createdAt;
+    if (this.now().getTime() - since.getTime() > this.o.readyTimeoutMs) {
+      throw new PermanentError(`The control plane did not become ready within ${formatDuration(this.o.readyTimeoutMs / 1000)}: ${why}`);
+    }
+  }
+
+  private async drift(spec: ClusterSpec, obs: Observation): Promise<Next> {
+    await this.checkpoint("mark-drift");
+    const what = obs.namespace === "absent" ? `namespace ${spec.namespace}` : `control plane StatefulSet ${spec.namespace}/${spec.releaseName}`;
+    const ok = await this.transition("drift", { lastError: null }, { type: "drift-detected", message: `The ${what} was deleted on the host outside the portal; recreating it` });
+    return ok ? { t: "again", note: "drift" } : { t: "superseded" };
+  }
+
+  // ───────────────────────────── sleeping ─────────────────────────────
+
+  private async sleepFlow(spec: ClusterSpec, ops: HostOps): Promise<Next> {
+    const row = this.row;
+    await this.checkpoint("observe");
+    const obs = await ops.observe(spec);
+    if (obs.namespace === "terminating") return { t: "wait", ms: this.o.deletePollMs, note: `namespace ${spec.namespace} is still terminating` };
+    if (vanished(obs)) {
+      if (row.phase === "READY" || row.phase === "SLEEPING") return this.drift(spec, obs);
+      // PROVISIONING (new, or repairing drift) with sleep as the goal: put objects and release in place first.
+      const placed = await this.converge(spec, ops, obs);
+      return placed ?? { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane StatefulSet" };
+    }
+    const sts = obs.statefulSet!;
+    if (!(obs.paused && sts.replicas === 0)) {
+      await this.checkpoint("sleep");
+      await ops.sleep(spec);
+      return { t: "wait", ms: spread(this.o.readyPollMs), note: "scaling the control plane to zero" };
+    }
+    if (sts.readyReplicas > 0) return { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane pods to stop" };
+    if (row.phase !== "SLEEPING" || row.observedGeneration !== row.generation) {
+      await this.checkpoint("mark-slept");
+      const ok = await this.transition(
+        "slept",
+        { observedGeneration: row.generation, lastError: null },
+        row.phase !== "SLEEPING" ? { type: "slept", message: "The control plane was scaled to zero; its data is kept" } : undefined,
+      );
+      if (!ok) return { t: "superseded" };
+    }
+    return { t: "done", note: "sleeping" };
+  }
+
+  // ───────────────────────────── deleting ─────────────────────────────
+
+  private async deleteFlow(): Promise<Next> {
+    const row = this.row;
+    if (row.phase !== "DELETING") {
+      if (!canTransition(row.phase, "delete")) return { t: "done", note: `cannot delete from ${row.phase}` };
+      return (await this.transition("delete", {})) ? { t: "again", note: "deleting" } : { t: "superseded" };
+    }
+    if (row.hostCluster) {
+      const spec = specFromRow(row);
+      const ops = this.ctx.hostOps(row.hostCluster);
+      await this.checkpoint("delete");
+      const r = await ops.deleteAll(spec);
+      if (!r.gone) return { t: "wait", ms: spread(this.o.deletePollMs), note: `waiting for release ${spec.releaseName} and namespace ${spec.namespace} to be removed` };
+    }
+    await this.checkpoint("mark-deleted");
+    const expired = row.expiredAt !== null;
+    const where = row.hostCluster ? ` from ${row.hostCluster.name}` : "";
+    const ok = await this.transition(
+      expired ? "expired" : "deleted",
+      { deletedAt: this.now(), lastError: null },
+      expired
+        ? { type: "expired", message: `Lifetime ended: the cluster was removed${where}` }
+        : { type: "deleted", message: `The cluster was removed${where}` },
+    );
+    return ok ? { t: "done", note: expired ? "expired" : "deleted" } : { t: "superseded" };
+  }
+
+  // ───────────────────────────── failure ─────────────────────────────
+
+  async fail(message: string): Promise<boolean> {
+    if (!canTransition(this.row.phase, "fail")) return false;
+    return this.transition("fail", { lastError: message }, { type: "failed", message });
+  }
+}
+
+function vanished(obs: Observation): boolean {
+  return obs.namespace === "absent" || obs.statefulSet === null;
+}
+
+function notReadyReason(obs: Observation, spec: ClusterSpec): string {
+  if (!obs.statefulSet) return `the StatefulSet ${spec.releaseName} does not exist yet`;
+  if (obs.statefulSet.readyReplicas < obs.statefulSet.replicas) return `${obs.statefulSet.readyReplicas}/${obs.statefulSet.replicas} control plane replicas ready`;
+  if (!obs.secretExists) return `waiting for the kubeconfig Secret vc-${spec.releaseName}`;
+  return "not ready yet";
+}
+
+function releaseMessage(spec: ClusterSpec): string {
+  return `Helm release ${spec.releaseName} installed (chart ${spec.chart.name} ${spec.chart.version}, Kubernetes ${spec.kubernetesVersion})`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/**
+ * Runs one step for a claimed cluster. Never throws for errors of the cluster (they become backoff or
+ * FAILED); rethrows SimulatedCrash and StepAborted, which the worker handles.
+ */
+export async function reconcileCluster(ctx: StepContext): Promise<StepOutcome> {
+  const o = { ...DEFAULT_STEP_OPTIONS, ...ctx.options };
+  const row = await ctx.db.virtualCluster.findUnique({ where: { id: ctx.claim.id }, include: CLUSTER_SPEC_INCLUDE });
+  if (!row || row.leaseOwner !== ctx.owner) return { kind: "lost", intent: "none" };
+  const step = new Step(ctx, row);
+  const release = (outcome: Outcome, result: ReleaseResult, note?: string): StepOutcome => ({ kind: "release", intent: step.intent, outcome, result, generation: row.generation, note });
+
+  let next: Next;
+  try {
+    next = await step.run();
+  } catch (e) {
+    if (e instanceof SimulatedCrash || e instanceof StepAborted) throw e;
+    const c = classifyError(e);
+    const attempts = row.attempts + 1;
+    const log = (ctx.log ?? rootLog).child({ clusterId: row.id });
+    if (c.class === "permanent" || (c.class === "unknown" && attempts >= o.maxAttempts)) {
+      log.warn({ err: c.message, class: c.class, attempts }, "reconcile failed; marking the cluster FAILED");
+      const message = c.class === "permanent" ? c.message : `${c.message} (gave up after ${attempts} attempts)`;
+      if (await step.fail(message)) return release("failed", { requeueAfterMs: null, attempts, lastError: message });
+      // Not failable from this phase, or the intent changed meanwhile: try again soon.
+      return release("retry", { requeueAfterMs: backoffMs(attempts, o.backoff), attempts, lastError: message });
+    }
+    const delay = backoffMs(attempts, o.backoff);
+    log.info({ err: c.message, class: c.class, attempts, retryInMs: delay }, "reconcile step failed; retrying with backoff");
+    return release("retry", { requeueAfterMs: delay, attempts, lastError: c.message });
+  }
+
+  switch (next.t) {
+    case "done":
+      return release("converged", { requeueAfterMs: null, attempts: 0, lastError: null }, next.note);
+    case "wait":
+      return release("waiting", { requeueAfterMs: next.ms, attempts: 0, lastError: null }, next.note);
+    case "again":
+      return release("progressed", { requeueAfterMs: 0, attempts: 0, lastError: null }, next.note);
+    case "superseded":
+      return release("superseded", { requeueAfterMs: 0, attempts: row.attempts }, "intent changed during the step");
+    case "degraded": {
+      const attempts = row.attempts + 1;
+      return release("retry", { requeueAfterMs: backoffMs(attempts, o.backoff), attempts, lastError: next.message });
+    }
+    case "failed": {
+      const attempts = row.attempts + 1;
+      if (await step.fail(next.message)) return release("failed", { requeueAfterMs: null, attempts, lastError: next.message });
+      return release("retry", { requeueAfterMs: backoffMs(attempts, o.backoff), attempts, lastError: next.message });
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { env } from "@/lib/env";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { POD_SECURITY_LEVELS, namespaceName, releaseName, type ClusterSpec, type PodSecurityLevel } from "@/lib/kube/cluster-spec";
+
+// Pure translation of database rows into the ClusterSpec lib/kube works with. The reconciler, the sweeps
+// and the kubeconfig download all build specs here, so a cluster is addressed the same way everywhere.
+
+/** What to load with a VirtualCluster to build its spec. */
+export const CLUSTER_SPEC_INCLUDE = {
+  team: { select: { id: true, slug: true } },
+  templateVersion: { include: { template: { select: { slug: true, name: true } } } },
+  hostCluster: true,
+} as const satisfies Prisma.VirtualClusterInclude;
+
+export type ClusterRow = Prisma.VirtualClusterGetPayload<{ include: typeof CLUSTER_SPEC_INCLUDE }>;
+export type HostRow = NonNullable<ClusterRow["hostCluster"]>;
+
+export type SpecDefaults = { chartRepo: string; chartName: string };
+
+export class SpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SpecError";
+  }
+}
+
+/**
+ * The public API endpoint of a virtual cluster from the host's endpoint pattern, e.g.
+ * "https://{release}.{namespace}.vc.example.com" → "https://dev.vc-payments-dev.vc.example.com".
+ * Placeholders as lib/kube/vcluster-ops.ts publicServerFor: {release} {namespace} {cluster} {team}, plus
+ * {name} (= {cluster}) and {host} (the host cluster's name). Null when the host has no pattern.
+ */
+export function exportServerFor(pattern: string | null | undefined, vars: { release: string; namespace: string; cluster: string; team: string; host: string }): string | null {
+  if (!pattern?.trim()) return null;
+  const values: Record<string, string> = { ...vars, name: vars.cluster };
+  const out = pattern.trim().replace(/\{(release|namespace|cluster|name|team|host)\}/g, (_, k: string) => values[k]!);
+  try {
+    const u = new URL(out);
+    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("not http(s)");
+  } catch {
+    throw new SpecError(`The host's endpoint pattern "${pattern}" does not give a valid https:// URL (got "${out}").`);
+  }
+  return out.replace(/\/+$/, "");
+}
+
+function podSecurity(v: string): PodSecurityLevel {
+  if ((POD_SECURITY_LEVELS as readonly string[]).includes(v)) return v as PodSecurityLevel;
+  throw new SpecError(`The template's pod security standard "${v}" is not one of ${POD_SECURITY_LEVELS.join(", ")}.`);
+}
+
+function positiveInt(v: unknown): number | undefined {
+  const n = typeof v === "string" ? Number(v) : v;
+  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Builds the ClusterSpec of a placed cluster. Throws SpecError when the rows cannot describe one. */
+export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFromEnv()): ClusterSpec {
+  const host = row.hostCluster;
+  if (!host) throw new SpecError(`Cluster ${row.name} is not placed on a host cluster.`);
+  const tv = row.templateVersion;
+  const params = (row.parameters ?? {}) as Record<string, unknown>;
+  const ns = row.namespace ?? namespaceName(row.team.slug, row.name);
+  const release = row.releaseName ?? releaseName(row.name);
+  const k8sVersion = typeof params.kubernetesVersion === "string" && params.kubernetesVersion.trim() ? params.kubernetesVersion.trim() : tv.kubernetesVersion;
+  return {
+    clusterId: row.id,
+    teamId: row.teamId,
+    teamSlug: row.team.slug,
+    name: row.name,
+    namespace: ns,
+    releaseName: release,
+    podSecurityStandard: podSecurity(tv.podSecurityStandard),
+    isolateNetwork: tv.isolateNetwork,
+    cpuMillicores: row.cpuMillicores,
+    memoryMiB: row.memoryMiB,
+    templateValuesYaml: tv.valuesYaml,
+    kubernetesVersion: k8sVersion,
+    chart: { repo: host.chartRepo?.trim() || defaults.chartRepo, name: defaults.chartName, version: tv.chartVersion },
+    // The syncer's own client limits toward the host: the host's per-client budget unless the cluster overrides it.
+    syncerQps: positiveInt(params.syncerQps) ?? host.clientQps,
+    syncerBurst: positiveInt(params.syncerBurst) ?? host.clientBurst,
+    exportServer: exportServerFor(host.endpointPattern, { release, namespace: ns, cluster: row.name, team: row.team.slug, host: host.name }),
+    annotations: { "vcluster-portal.dev/template": `${tv.template.slug}@${tv.version}` },
+  };
+}
+
+export function defaultsFromEnv(): SpecDefaults {
+  const e = env();
+  return { chartRepo: e.VCLUSTER_CHART_REPO, chartName: e.VCLUSTER_CHART_NAME };
+}

@@ -1,0 +1,197 @@
+import pg from "pg";
+import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
+import { LIVE_PHASES, nextPhase } from "@/lib/domain/cluster-phase";
+import { SYSTEM_ACTOR } from "@/lib/domain/context";
+import { enqueueReconcile } from "@/lib/domain/enqueue";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { log as rootLog, type Logger } from "@/lib/log";
+import { phaseTransitions, sweepActions } from "@/lib/metrics/registry";
+import { classifyError } from "./errors";
+import type { HostOpsFactory } from "./host-ops";
+import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
+
+// Periodic sweeps (DESIGN.md §4). Each is idempotent and guarded by compare-and-set, so two workers
+// running the same sweep at once do no harm; withSweepLock() makes that rare anyway.
+
+const SYSTEM = { actor: { ...SYSTEM_ACTOR, memberships: [] }, requestId: undefined, ip: undefined };
+
+// ───────────────────────────── TTL expiry ─────────────────────────────
+
+export type ExpiryResult = { deleted: number; slept: number };
+
+/**
+ * Clusters past expiresAt, per their template version's expiryAction:
+ *   DELETE → expiredAt set, desiredState DELETED, phase via nextPhase('delete'); finishes as EXPIRED.
+ *   SLEEP  → desiredState SLEEPING (the owner can extend the lifetime and wake it again).
+ * Each is one transaction with a timeline event, an audit event `cluster.expire` by the system, and an enqueue.
+ */
+export async function expirySweep(db: PrismaClient, opts: { now?: Date; limit?: number; log?: Logger } = {}): Promise<ExpiryResult> {
+  const now = opts.now ?? new Date();
+  const log = opts.log ?? rootLog;
+  const due = await db.virtualCluster.findMany({
+    where: {
+      expiresAt: { lte: now },
+      expiredAt: null,
+      OR: [
+        { templateVersion: { expiryAction: "DELETE" }, phase: { in: ["PROVISIONING", "READY", "SLEEPING", "FAILED"] }, desiredState: { not: "DELETED" } },
+        { templateVersion: { expiryAction: "SLEEP" }, phase: { in: ["PROVISIONING", "READY"] }, desiredState: "RUNNING" },
+      ],
+    },
+    select: { id: true, name: true, teamId: true, phase: true, generation: true, desiredState: true, expiresAt: true, templateVersion: { select: { expiryAction: true } } },
+    orderBy: { expiresAt: "asc" },
+    take: opts.limit ?? 200,
+  });
+  const result: ExpiryResult = { deleted: 0, slept: 0 };
+  for (const c of due) {
+    const action = c.templateVersion.expiryAction;
+    const expiresAt = c.expiresAt!.toISOString();
+    try {
+      const done = await db.$transaction(async (tx) => {
+        const guard = { id: c.id, phase: c.phase, generation: c.generation, expiredAt: null };
+        if (action === "DELETE") {
+          const to = nextPhase(c.phase, "delete");
+          const n = await tx.virtualCluster.updateMany({ where: guard, data: { phase: to, desiredState: "DELETED", expiredAt: now, lastError: null } });
+          if (n.count !== 1) return false;
+          if (to !== c.phase) phaseTransitions.inc({ from: c.phase, to });
+          await recordClusterEvent(tx, c.id, "expiring", `Lifetime ended (${expiresAt}): deleting the cluster`);
+        } else {
+          const n = await tx.virtualCluster.updateMany({ where: { ...guard, desiredState: "RUNNING" }, data: { desiredState: "SLEEPING" } });
+          if (n.count !== 1) return false;
+          await recordClusterEvent(tx, c.id, "expiring", `Lifetime ended (${expiresAt}): putting the cluster to sleep; extend its lifetime to wake it again`);
+        }
+        await recordAudit(tx, SYSTEM, {
+          action: "cluster.expire",
+          targetType: "cluster",
+          targetId: c.id,
+          teamId: c.teamId,
+          details: { name: c.name, expiresAt, expiryAction: action },
+        });
+        await enqueueReconcile(tx, c.id);
+        return true;
+      });
+      if (done) {
+        if (action === "DELETE") result.deleted++;
+        else result.slept++;
+        sweepActions.inc({ action: action === "DELETE" ? "expired-delete" : "expired-sleep" });
+        log.info({ clusterId: c.id, expiryAction: action }, `cluster ${c.name} expired`);
+      }
+    } catch (e) {
+      log.warn({ clusterId: c.id, err: (e as Error).message }, "expiry sweep could not expire a cluster; next sweep retries");
+    }
+  }
+  return result;
+}
+
+// ───────────────────────────── drift ─────────────────────────────
+
+export type DriftResult = { checked: number; drifted: number; unreachable: number };
+
+/**
+ * Re-reads the host for settled READY / SLEEPING clusters (not leased, intent observed). When the namespace or
+ * the control-plane StatefulSet vanished behind the portal's back: phase 'drift' → PROVISIONING, a timeline
+ * event saying so, and an enqueue — the reconciler recreates what is missing.
+ */
+export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { limit?: number; concurrency?: number; log?: Logger } = {}): Promise<DriftResult> {
+  const log = opts.log ?? rootLog;
+  const now = new Date();
+  const rows = await db.virtualCluster.findMany({
+    where: { phase: { in: ["READY", "SLEEPING"] }, hostClusterId: { not: null }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    include: CLUSTER_SPEC_INCLUDE,
+    orderBy: { updatedAt: "asc" },
+    take: opts.limit ?? 500,
+  });
+  const settled = rows.filter((r) => r.generation === r.observedGeneration && r.hostCluster?.enabled !== false);
+  const result: DriftResult = { checked: 0, drifted: 0, unreachable: 0 };
+  const unreachableHosts = new Set<string>();
+  let i = 0;
+  const worker = async () => {
+    while (i < settled.length) {
+      const row = settled[i++]!;
+      if (unreachableHosts.has(row.hostClusterId!)) continue;
+      try {
+        const spec = specFromRow(row);
+        const obs = await hostOps(row.hostCluster!).observe(spec);
+        result.checked++;
+        const missing = obs.namespace === "absent" ? `namespace ${spec.namespace}` : obs.statefulSet === null ? `control plane StatefulSet ${spec.namespace}/${spec.releaseName}` : null;
+        if (!missing) continue;
+        const to = nextPhase(row.phase, "drift");
+        const done = await db.$transaction(async (tx) => {
+          const n = await tx.virtualCluster.updateMany({
+            where: { id: row.id, phase: row.phase, generation: row.generation, OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] },
+            data: { phase: to, lastError: null },
+          });
+          if (n.count !== 1) return false;
+          await recordClusterEvent(tx, row.id, "drift-detected", `The ${missing} was deleted on the host outside the portal; recreating it`);
+          await enqueueReconcile(tx, row.id);
+          return true;
+        });
+        if (done) {
+          result.drifted++;
+          phaseTransitions.inc({ from: row.phase, to });
+          sweepActions.inc({ action: "drift" });
+          log.warn({ clusterId: row.id, missing }, `drift: ${missing} vanished; recreating`);
+        }
+      } catch (e) {
+        const c = classifyError(e);
+        if (c.class === "transient") {
+          // One unreachable host should not cost a timeout per cluster on it.
+          unreachableHosts.add(row.hostClusterId!);
+          result.unreachable++;
+        }
+        log.warn({ clusterId: row.id, err: c.message }, "drift sweep could not observe a cluster");
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  return result;
+}
+
+// ───────────────────────────── usage snapshots ─────────────────────────────
+
+/** UTC midnight of `now` — the `day` of a UsageSnapshot. */
+export function utcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/**
+ * One UsageSnapshot per team and UTC day (upsert on teamId+day) with the team's reserved resources — the
+ * same derivation as the quota check (live phases). Run it often: the day's row holds the latest value.
+ */
+export async function usageSnapshotSweep(db: PrismaClient, opts: { now?: Date } = {}): Promise<number> {
+  const day = utcDay(opts.now ?? new Date()).toISOString().slice(0, 10);
+  const live = Prisma.join(LIVE_PHASES.map((p) => Prisma.sql`${p}::"ClusterPhase"`));
+  const n = await db.$executeRaw`
+    INSERT INTO "UsageSnapshot" (id, "teamId", day, clusters, "cpuMillicores", "memoryMiB", "createdAt")
+    SELECT 'us_' || md5(t.id || ${day}), t.id, ${day}::date,
+           count(v.id)::int, COALESCE(sum(v."cpuMillicores"), 0)::int, COALESCE(sum(v."memoryMiB"), 0)::int, now()
+      FROM "Team" t
+      LEFT JOIN "VirtualCluster" v ON v."teamId" = t.id AND v.phase IN (${live})
+     GROUP BY t.id
+    ON CONFLICT ("teamId", day) DO UPDATE
+       SET clusters = EXCLUDED.clusters, "cpuMillicores" = EXCLUDED."cpuMillicores", "memoryMiB" = EXCLUDED."memoryMiB"`;
+  if (n > 0) sweepActions.inc({ action: "usage-snapshot" }, n);
+  return n;
+}
+
+// ───────────────────────────── one sweeper at a time ─────────────────────────────
+
+/**
+ * Runs `fn` only if no other process holds the named sweep lock (a PostgreSQL session advisory lock on a
+ * short-lived connection: released when fn ends, or when the process dies). Returns null when skipped.
+ */
+export async function withSweepLock<T>(connectionString: string, name: string, fn: () => Promise<T>): Promise<T | null> {
+  const client = new pg.Client({ connectionString, application_name: `vcp-sweep-${name}` });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    const r = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [`vcp-sweep:${name}`]);
+    if (!r.rows[0]?.locked) return null;
+    try {
+      return await fn();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`vcp-sweep:${name}`]).catch(() => {});
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,39 @@
+// globalSetup of the vitest `integration` project: one PostgreSQL server with the migrated (+ seeded)
+// template databases, and the local host cluster `test`, for the whole run.
+import type { TestProject } from "vitest/node";
+import { upTestCluster } from "./cluster";
+import { createMigratedTemplate } from "./database";
+import { startPostgres } from "./postgres";
+
+const log = (line: string) => console.error(`[testenv] ${line}`);
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const t0 = Date.now();
+  // The cluster may have to start (or, the very first time, be built): run it alongside Postgres.
+  const clusterPromise = upTestCluster();
+  clusterPromise.catch(() => {}); // awaited below; avoid an unhandled rejection while Postgres starts
+
+  const pg = await startPostgres({ name: "vitest" });
+  try {
+    log(`postgres ready on port ${pg.port} in ${Date.now() - t0} ms`);
+    const t = await createMigratedTemplate(pg.adminUrl, { seeded: true });
+    log(`templates ready: migrate ${t.timings.migrateMs} ms, seed ${t.timings.seedMs} ms`);
+    const cluster = await clusterPromise;
+    log(`kubernetes "${cluster.server}" ${cluster.reused ? "reused" : "started"}; total setup ${Date.now() - t0} ms`);
+
+    project.provide("TEST_PG_ADMIN_URL", pg.adminUrl);
+    project.provide("TEST_KUBECONFIG", cluster.kubeconfig);
+    // Also for code that reads the environment (test workers inherit it).
+    process.env.TEST_PG_ADMIN_URL = pg.adminUrl;
+    process.env.TEST_KUBECONFIG = cluster.kubeconfig;
+
+    return async () => {
+      await pg.stop();
+      await cluster.release();
+    };
+  } catch (err) {
+    await pg.stop();
+    await clusterPromise.then((c) => c.release()).catch(() => {});
+    throw err;
+  }
+}

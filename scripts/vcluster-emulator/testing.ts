@@ -1,0 +1,82 @@
+/**
+ * Helpers for lib/kube integration tests (*.int.test.ts): the host cluster's kubeconfig, a client for it,
+ * unique ClusterSpecs, polling. Test infrastructure only.
+ */
+import crypto from "node:crypto";
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { inject } from "vitest";
+import { kubeClientFromConfig, type KubeClient } from "@/lib/kube/client";
+import { namespaceName, releaseName, type ClusterSpec } from "@/lib/kube/cluster-spec";
+import { binDir, repoRoot, upCluster } from "../k8s/cluster";
+
+/**
+ * TEST_KUBECONFIG from the integration tier's global setup, or else a local cluster started here:
+ * "test" on port base 17400 (override with VCP_KUBE_TEST_CLUSTER=name:portBase to work on the side).
+ */
+export async function testHostKubeconfig(): Promise<string> {
+  const provided = inject("TEST_KUBECONFIG") ?? process.env.TEST_KUBECONFIG;
+  if (provided) return provided;
+  const [name, base] = (process.env.VCP_KUBE_TEST_CLUSTER ?? "test:17400").split(":");
+  const r = await upCluster({ name: name || "test", portBase: Number(base) || 17400 });
+  process.env.TEST_KUBECONFIG = r.kubeconfig;
+  return r.kubeconfig;
+}
+
+export function clientFor(kubeconfig: string | KubeConfig, id = "test-host", qps = 50, burst = 100): KubeClient {
+  let kc: KubeConfig;
+  if (typeof kubeconfig === "string") {
+    kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+  } else kc = kubeconfig;
+  return kubeClientFromConfig(kc, { id, qps, burst });
+}
+
+export function helmBin(): string {
+  return path.join(binDir(), "helm");
+}
+
+export const TEST_CHART_DIR = path.join(repoRoot, "charts", "vcluster-test");
+
+/** A short team slug unique to this test file run, so parallel files never share namespaces. */
+export function uniqueTeam(prefix = "it"): string {
+  return `${prefix}${crypto.randomBytes(3).toString("hex")}`;
+}
+
+export function testSpec(team: string, name: string, over: Partial<ClusterSpec> = {}): ClusterSpec {
+  return {
+    clusterId: `clu-${name}`,
+    teamId: `team-${team}`,
+    teamSlug: team,
+    name,
+    namespace: namespaceName(team, name),
+    releaseName: releaseName(name),
+    podSecurityStandard: "restricted",
+    isolateNetwork: true,
+    cpuMillicores: 2000,
+    memoryMiB: 4096,
+    templateValuesYaml: "controlPlane:\n  backingStore:\n    etcd:\n      embedded:\n        enabled: true\n",
+    kubernetesVersion: "1.36.3",
+    chart: { repo: TEST_CHART_DIR, name: "vcluster", version: "0.0.1-test" },
+    syncerQps: 10,
+    syncerBurst: 20,
+    exportServer: null,
+    annotations: { "vcluster-portal.dev/test": "true" },
+    ...over,
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
