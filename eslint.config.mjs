@@ -8,6 +8,7 @@ const config = [
   {
     // Layering (DESIGN.md §6): the domain knows nothing of Next.js or React.
     files: ["lib/domain/**", "lib/db/**", "lib/kube/**", "lib/reconciler/**", "lib/authz/**"],
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

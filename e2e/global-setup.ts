@@ -6,7 +6,7 @@ import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { upTestCluster, type TestCluster } from "../scripts/testenv/cluster";
 import { createMigratedTemplate, createTestDatabase } from "../scripts/testenv/database";
-import { startPostgres, type PostgresServer } from "../scripts/testenv/postgres";
+import { freePort, startPostgres, type PostgresServer } from "../scripts/testenv/postgres";
 import { startService, waitForHttp, type Service } from "../scripts/testenv/service";
 
 export interface E2EEnvironment {
@@ -60,6 +60,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     HELM_BIN: process.env.HELM_BIN ?? path.join(binDir(), "helm"),
     // The public chart repository is unreachable offline; the local chart has the same name and values.
     ...(existsSync(localChart) && !process.env.VCLUSTER_CHART_REPO ? { VCLUSTER_CHART_REPO: localChart } : {}),
+    WORKER_METRICS_PORT: String(await freePort()), // not the fixed default: other portals may run here
     NEXT_TELEMETRY_DISABLED: "1",
     CHECKPOINT_DISABLE: "1",
   };

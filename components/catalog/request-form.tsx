@@ -29,7 +29,7 @@ function QuotaPanel({ preview, approval, teamName }: { preview: TQuotaPreview | 
   if (!preview) return null;
   return (
     <Card aria-labelledby="quota-title">
-      <CardHeader titleId="quota-title" title="Quota" description={`This cluster reserves ${preview.need} of ${teamName}'s quota.`} />
+      <CardHeader titleId="quota-title" title="Quota" description={`This cluster reserves ${preview.need} of the ${teamName} quota.`} />
       <CardBody className="space-y-4">
         <dl className="space-y-3">
           {preview.lines.map((l) => (
@@ -244,7 +244,6 @@ export function RequestForm({
         <Card>
           <CardHeader title="About this template" />
           <CardBody className="space-y-2 text-sm text-slate-600 dark:text-slate-300">
-            <p>{template.description}</p>
             <p>
               Lives {template.defaultTtlHours} h by default, at most {template.maxTtlHours} h; then it is {template.expiryAction === "SLEEP" ? "put to sleep" : "deleted"}.
             </p>

@@ -58,7 +58,7 @@ describe("requesting a cluster", () => {
     const ctx = await ctxFor("dev.payments@example.com");
     const before = await counts();
     await expectAppError(requestCluster(ctx, { teamId: teams.payments!, templateSlug: "sandbox", name: "Not_DNS" }), "VALIDATION", {
-      fieldErrors: { name: ["Use lower-case letters, digits and '-', starting and ending with a letter or digit"] },
+      fieldErrors: { name: ["Use lower-case letters, digits and '-'; start with a letter and end with a letter or digit"] },
     });
     await expectAppError(requestCluster(ctx, { teamId: teams.payments!, templateSlug: "sandbox", name: "x".repeat(41) }), "VALIDATION", {
       fieldErrors: { name: ["Name must be at most 40 characters"] },

@@ -8,8 +8,7 @@ export const ZClusterName = z
   .trim()
   .min(1, "Name is required")
   .max(MAX_CLUSTER_NAME, `Name must be at most ${MAX_CLUSTER_NAME} characters`)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Use lower-case letters, digits and '-', starting and ending with a letter or digit")
-  .regex(/^[a-z]/, "Name must start with a letter");
+  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "Use lower-case letters, digits and '-'; start with a letter and end with a letter or digit");
 
 const adjectives = ["amber", "brisk", "calm", "dusty", "eager", "fuzzy", "gentle", "hazy", "icy", "jolly", "keen", "lucky", "misty", "noble", "proud", "quiet", "rapid", "sunny", "tidy", "vivid"];
 const nouns = ["otter", "falcon", "maple", "comet", "harbor", "lynx", "pebble", "cedar", "ember", "delta", "fjord", "heron", "orbit", "quartz", "river", "summit", "tundra", "willow", "zephyr", "basil"];

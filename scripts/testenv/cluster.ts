@@ -1,6 +1,10 @@
-// The local host cluster `test` for the integration and e2e tiers (scripts/k8s/cluster.ts, helper "k8s").
-// Started or reused; stopped afterwards only if this run started it and nobody asked to keep it
-// (scripts/test-all.ts sets VCP_KEEP_TEST_CLUSTER=1 so both tiers share one start, then stops it itself).
+// The local host cluster `test` for the integration and e2e tiers (scripts/k8s/cluster.ts).
+// Started, or reused when already running. Several test runs may share it (parallel sessions, or
+// scripts/test-all.ts running both tiers), so each run registers as a user of it (a pid file), and the
+// cluster is stopped afterwards only by a run that started it while no other live run still uses it.
+// Set VCP_KEEP_TEST_CLUSTER=1 to keep it running for faster reruns (`npm run k8s:down -- --name test` stops it).
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 export const TEST_CLUSTER = { name: "test", portBase: 17400 } as const;
 
@@ -19,21 +23,66 @@ async function loadClusterModule(): Promise<ClusterModule> {
   }
 }
 
+const usersDir = path.resolve(import.meta.dirname, "../../.data/test-cluster-users");
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Registers this process as a user of the test cluster; returns the unregister function. */
+function registerUser(): () => void {
+  mkdirSync(usersDir, { recursive: true });
+  const file = path.join(usersDir, String(process.pid));
+  writeFileSync(file, `${new Date().toISOString()}\n`);
+  return () => rmSync(file, { force: true });
+}
+
+/** Other live processes registered as users (stale registrations are removed on the way). */
+function otherUsers(): number {
+  let n = 0;
+  for (const entry of readdirSync(usersDir, { withFileTypes: true })) {
+    const pid = Number(entry.name);
+    if (!pid || pid === process.pid) continue;
+    if (alive(pid)) n++;
+    else rmSync(path.join(usersDir, entry.name), { force: true });
+  }
+  return n;
+}
+
+async function stopIfUnused(k8s: ClusterModule, log: (line: string) => void): Promise<void> {
+  if (process.env.VCP_KEEP_TEST_CLUSTER === "1") return;
+  const others = otherUsers();
+  if (others > 0) {
+    log(`leaving cluster "${TEST_CLUSTER.name}" running: ${others} other test run(s) use it`);
+    return;
+  }
+  await k8s.downCluster(TEST_CLUSTER.name, { log });
+}
+
+const defaultLog = (line: string) => console.error(`[testenv k8s] ${line}`);
+
 export interface TestCluster {
   kubeconfig: string;
   server: string;
   reused: boolean;
-  /** Stops the cluster if this call started it and VCP_KEEP_TEST_CLUSTER is not set. */
+  /** Unregisters; stops the cluster if this run started it and nobody else uses it. */
   release(): Promise<void>;
 }
 
-export async function upTestCluster(log: (line: string) => void = (l) => console.error(`[testenv k8s] ${l}`)): Promise<TestCluster> {
+export async function upTestCluster(log: (line: string) => void = defaultLog): Promise<TestCluster> {
   const k8s = await loadClusterModule();
   if (!process.env.PATH?.split(":").includes("/usr/local/go/bin")) process.env.PATH = `${process.env.PATH ?? ""}:/usr/local/go/bin`;
+  const unregister = registerUser();
   let res: Awaited<ReturnType<ClusterModule["upCluster"]>>;
   try {
     res = await k8s.upCluster({ ...TEST_CLUSTER, log });
   } catch (err) {
+    unregister();
     throw new Error(`Local Kubernetes cluster "${TEST_CLUSTER.name}" could not be started: ${(err as Error).message}\n${HOW_TO}`);
   }
   return {
@@ -41,8 +90,24 @@ export async function upTestCluster(log: (line: string) => void = (l) => console
     server: res.server,
     reused: res.reused,
     release: async () => {
-      if (res.reused || process.env.VCP_KEEP_TEST_CLUSTER === "1") return;
-      await k8s.downCluster(TEST_CLUSTER.name, { log });
+      unregister();
+      if (!res.reused) await stopIfUnused(k8s, log);
+    },
+  };
+}
+
+/**
+ * For a driver running several tiers (scripts/test-all.ts): holds the cluster across them, so that the
+ * tiers reuse one start, and stops it at the end if it was not running before.
+ */
+export async function holdTestCluster(log: (line: string) => void = defaultLog): Promise<{ release(): Promise<void> }> {
+  const k8s = await loadClusterModule();
+  const wasRunning = (await k8s.clusterStatus(TEST_CLUSTER.name).catch(() => undefined))?.state === "ready";
+  const unregister = registerUser();
+  return {
+    release: async () => {
+      unregister();
+      if (!wasRunning) await stopIfUnused(k8s, log);
     },
   };
 }

@@ -66,6 +66,7 @@ describe("helm driver with charts/vcluster-test", () => {
       kind: "Pod",
       metadata: { name: "workload-x-default-x", namespace: spec.namespace, labels: { [MANAGED_BY_POD_LABEL]: spec.releaseName } },
       spec: {
+        terminationGracePeriodSeconds: 1,
         securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
         containers: [{ name: "c", image: "registry.k8s.io/pause:3.10", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
       },

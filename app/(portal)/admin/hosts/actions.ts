@@ -1,0 +1,16 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import type { HostToggleState } from "@/components/admin/host-toggle";
+import { setHostEnabled } from "@/lib/domain/set-host-enabled";
+import { formToObject, runAction } from "@/lib/server/action";
+import { domainContext } from "@/lib/server/domain-context";
+
+export async function setHostEnabledAction(_prev: HostToggleState, form: FormData): Promise<HostToggleState> {
+  return runAction(async () => {
+    const ctx = await domainContext();
+    const h = await setHostEnabled(ctx, formToObject(form) as never);
+    revalidatePath("/admin/hosts");
+    return { message: h.enabled ? `${h.name} takes new clusters again.` : `${h.name} is disabled: it takes no new clusters; existing ones keep running.` };
+  });
+}

@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import { Server } from "lucide-react";
+import { HostToggle } from "@/components/admin/host-toggle";
+import { LocalHostState } from "@/components/admin/local-host-state";
+import { PageHeader } from "@/components/admin/page-header";
+import { AutoRefresh } from "@/components/admin/auto-refresh";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { UsageBar } from "@/components/teams/usage-bar";
+import { formatCpu, formatMemory } from "@/components/teams/units";
+import { listHosts } from "@/lib/domain/list-hosts";
+import { readLocalHostStatus } from "@/lib/kube/local-host-status";
+import { adminContext } from "../guard";
+import { setHostEnabledAction } from "./actions";
+
+export const metadata: Metadata = { title: "Host clusters" };
+
+const connectionLabel = { LOCAL: "Local (this machine)", KUBECONFIG: "Kubeconfig (stored encrypted)", IN_CLUSTER: "In-cluster service account" } as const;
+
+export default async function HostsPage() {
+  const ctx = await adminContext("host.manage");
+  const hosts = await listHosts(ctx);
+  const local = hosts.some((h) => h.connection === "LOCAL") ? readLocalHostStatus() : null;
+
+  return (
+    <div>
+      <PageHeader title="Host clusters" description="Where virtual clusters run. A disabled host takes no new clusters; the ones on it keep being reconciled." />
+      {local && (local.state === "building" || local.state === "starting") ? <AutoRefresh seconds={5} /> : null}
+      {hosts.length === 0 ? (
+        <EmptyState icon={<Server className="size-5" />} title="No host clusters" description="Run npm run db:seed for the local host, or add one with a kubeconfig." />
+      ) : (
+        <div className="grid gap-4 lg:grid-cols-2">
+          {hosts.map((h) => (
+            <Card key={h.id} data-host={h.name}>
+              <CardHeader
+                title={<span className="font-mono">{h.name}</span>}
+                description={`${connectionLabel[h.connection]} · driver ${h.driver} · ${h.clientQps} QPS / burst ${h.clientBurst}`}
+                actions={
+                  <>
+                    <Badge tone={h.enabled ? "success" : "neutral"} dot>{h.enabled ? "Enabled" : "Disabled"}</Badge>
+                    <HostToggle host={{ id: h.id, name: h.name, enabled: h.enabled }} action={setHostEnabledAction} />
+                  </>
+                }
+              />
+              <CardBody className="space-y-4">
+                {h.connection === "LOCAL" && local ? <LocalHostState status={local} /> : null}
+                <div className="grid gap-3 sm:grid-cols-3">
+                  <UsageBar size="sm" label="Virtual clusters" used={h.used.clusters} limit={h.maxClusters} />
+                  <UsageBar size="sm" label="CPU reserved" used={h.used.cpuMillicores} limit={h.capacityCpuMillicores} format={formatCpu} />
+                  <UsageBar size="sm" label="Memory reserved" used={h.used.memoryMiB} limit={h.capacityMemoryMiB} format={formatMemory} />
+                </div>
+                <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
+                  <dt className="text-slate-500 dark:text-slate-400">Labels</dt>
+                  <dd className="flex flex-wrap gap-1">
+                    {Object.entries(h.labels).length ? Object.entries(h.labels).map(([k, v]) => <Badge key={k}><span className="font-mono">{k}={v}</span></Badge>) : "none"}
+                  </dd>
+                  <dt className="text-slate-500 dark:text-slate-400">Endpoint</dt>
+                  <dd className="font-mono break-all">{h.endpointPattern ?? "API server address from the kubeconfig"}</dd>
+                  {h.chartRepo ? (
+                    <>
+                      <dt className="text-slate-500 dark:text-slate-400">Chart repo</dt>
+                      <dd className="font-mono break-all">{h.chartRepo}</dd>
+                    </>
+                  ) : null}
+                </dl>
+              </CardBody>
+            </Card>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import type { LocalHostStatus } from "@/lib/kube/local-host-status";
+
+const tone: Record<LocalHostStatus["state"], BadgeTone> = {
+  "not-started": "neutral",
+  building: "info",
+  starting: "info",
+  stopping: "warning",
+  ready: "success",
+  failed: "danger",
+  external: "brand",
+};
+
+const title: Record<LocalHostStatus["state"], string> = {
+  "not-started": "Not started",
+  building: "Building",
+  starting: "Starting",
+  stopping: "Stopping",
+  ready: "Ready",
+  failed: "Failed",
+  external: "Attached",
+};
+
+/** The local host cluster's build/start state, with a progress bar while Kubernetes builds from source. */
+export function LocalHostState({ status }: { status: LocalHostStatus }) {
+  const p = status.progress;
+  return (
+    <div className="space-y-1.5" data-testid="local-host-state" data-state={status.state}>
+      <div className="flex flex-wrap items-center gap-2">
+        <Badge tone={tone[status.state]} dot pulse={status.state === "building" || status.state === "starting"}>
+          {title[status.state]}
+        </Badge>
+        <span className="text-sm text-slate-700 dark:text-slate-300">{status.label}</span>
+      </div>
+      {status.state === "building" && p ? (
+        <div
+          role="progressbar"
+          aria-label="Building Kubernetes components"
+          aria-valuemin={0}
+          aria-valuemax={p.total}
+          aria-valuenow={p.done}
+          aria-valuetext={`${p.done} of ${p.total} components built`}
+          className="h-1.5 w-full max-w-sm overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+        >
+          <div className="h-full rounded-full bg-sky-500" style={{ width: `${(p.done / Math.max(1, p.total)) * 100}%` }} />
+        </div>
+      ) : null}
+      {status.updatedAt ? <p className="text-xs text-slate-500 dark:text-slate-400">Status from <span className="font-mono">{status.source}</span>, updated {status.updatedAt}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,391 @@
+// The reconciler end to end on the real local host cluster (kube-apiserver + kwok), with the helm driver and
+// charts/vcluster-test, and scripts/vcluster-emulator playing the vcluster control plane (it starts a real
+// kube-apiserver per ready StatefulSet and writes Secret vc-<release>).
+import { execFileSync } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { stringify, parse } from "yaml";
+import { createPrisma } from "@/lib/db/client";
+import { deleteCluster } from "@/lib/domain/delete-cluster";
+import { requestCluster } from "@/lib/domain/request-cluster";
+import { retryCluster } from "@/lib/domain/retry-cluster";
+import { sleepCluster } from "@/lib/domain/sleep-cluster";
+import { wakeCluster } from "@/lib/domain/wake-cluster";
+import { encryptSecret } from "@/lib/crypto/secret-box";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { hostClient, type KubeClient } from "@/lib/kube/client";
+import { orNull } from "@/lib/kube/errors";
+import { readKubeconfig } from "@/lib/kube/vcluster-ops";
+import { binDir, repoRoot } from "@/scripts/k8s/cluster";
+import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
+import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
+import { SimulatedCrash } from "./errors";
+import { kubeHostOps } from "./host-ops";
+import { driftSweep, expirySweep } from "./sweeps";
+import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
+import { ConcurrencyProbe, createTestTeam, waitForPhase, waitUntil } from "./test-support";
+import { Worker, type WorkerOptions } from "./worker";
+
+// lib/env.ts reads these once, on first use: set them before anything calls env().
+process.env.KUBECONFIG = testKubeconfig();
+process.env.HELM_BIN = path.join(binDir(), "helm");
+process.env.VCLUSTER_CHART_REPO = path.join(repoRoot, "charts", "vcluster-test");
+process.env.HELM_TIMEOUT_SECONDS = "20";
+
+const testDb = useTestDatabase({ seeded: true });
+const slug = testNamespacePrefix().slice(0, 22).replace(/-+$/, "");
+let prisma: PrismaClient;
+let team: Awaited<ReturnType<typeof createTestTeam>>;
+let emulator: Emulator;
+let kube: KubeClient;
+let localHost: { id: string };
+const workers: Worker[] = [];
+let n = 0;
+
+const STEP = { readyPollMs: 500, deletePollMs: 1_000, backoff: { baseMs: 300, capMs: 2_000 } };
+
+function startWorker(over: Partial<WorkerOptions> = {}): Worker {
+  const w = new Worker({ db: prisma, databaseUrl: testDb.url(), concurrency: 4, leaseSeconds: 15, pollMs: 1_000, sweeps: false, step: STEP, ...over });
+  workers.push(w);
+  void w.start();
+  return w;
+}
+
+async function request(template = "sandbox") {
+  return requestCluster(team.member, { teamId: team.teamId, templateSlug: template, name: `c${++n}` });
+}
+
+function helmReleases(namespace: string): string[] {
+  const out = execFileSync(path.join(binDir(), "helm"), ["list", "--all", "-q", "--namespace", namespace, "--kubeconfig", testKubeconfig()], { encoding: "utf8" });
+  return out.split("\n").filter(Boolean);
+}
+
+async function namespacesOfTeam(): Promise<string[]> {
+  const list = await kube.core.listNamespace({ labelSelector: `vcluster-portal.dev/team-id=${team.teamId}` });
+  return list.items.filter((ns) => !ns.metadata?.deletionTimestamp).map((ns) => ns.metadata!.name!);
+}
+
+async function eventTypes(clusterId: string) {
+  return (await prisma.clusterEvent.findMany({ where: { clusterId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map((e) => e.type);
+}
+
+beforeAll(async () => {
+  prisma = createPrisma(testDb.url(), 16);
+  team = await createTestTeam(prisma, slug);
+  localHost = await prisma.hostCluster.findUniqueOrThrow({ where: { name: "local" } });
+  kube = hostClient({ id: "test-kube", connection: "LOCAL", kubeconfigEncrypted: null, clientQps: 50, clientBurst: 100 });
+  emulator = await startEmulator({ hostKubeconfig: testKubeconfig(), namespacePrefix: `vc-${slug}-`, pollMs: 300, log: () => {} });
+});
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.stop({ timeoutMs: 5_000 })));
+});
+
+afterAll(async () => {
+  // Leave the shared host clean: delete every namespace of this file's team.
+  for (const ns of (await namespacesOfTeam().catch(() => [])) ?? []) await kube.core.deleteNamespace({ name: ns }).catch(() => {});
+  await emulator?.stop();
+  await prisma?.$disconnect();
+});
+
+describe("on the real host cluster", () => {
+  it("provisions a Sandbox request to READY with exactly the expected host objects", async () => {
+    startWorker();
+    const t0 = Date.now();
+    const c = await request();
+    const ready = await waitForPhase(prisma, c.id, "READY", 90_000);
+    const seconds = (Date.now() - t0) / 1000;
+    console.info(`[timing] Sandbox request→READY on the local host: ${seconds.toFixed(1)} s (readyAt−createdAt ${((ready.readyAt!.getTime() - ready.createdAt.getTime()) / 1000).toFixed(1)} s)`);
+    const ns = c.namespace!;
+
+    expect(await namespacesOfTeam()).toEqual([ns]);
+    const namespace = await kube.core.readNamespace({ name: ns });
+    expect(namespace.metadata?.labels).toMatchObject({
+      "app.kubernetes.io/managed-by": "vcluster-portal",
+      "vcluster-portal.dev/team-id": team.teamId,
+      "vcluster-portal.dev/cluster-id": c.id,
+      "pod-security.kubernetes.io/enforce": "baseline", // the Sandbox template says so
+    });
+    const quotas = (await kube.core.listNamespacedResourceQuota({ namespace: ns })).items.map((q) => [q.metadata!.name, q.spec?.hard]);
+    expect(quotas).toContainEqual(["vcluster-portal-quota", { "requests.cpu": "1", "requests.memory": "2Gi" }]);
+    expect((await kube.core.listNamespacedLimitRange({ namespace: ns })).items.map((l) => l.metadata!.name)).toEqual(["vcluster-portal-limits"]);
+    expect((await kube.net.listNamespacedNetworkPolicy({ namespace: ns })).items.map((p) => p.metadata!.name).sort()).toEqual(["isolate-vcluster", "vcluster-api-ingress"]);
+    expect(helmReleases(ns)).toEqual([c.releaseName]);
+    const sts = await kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns });
+    expect(sts.status?.readyReplicas).toBe(1);
+    expect(sts.spec?.template.spec?.containers[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: "VCLUSTER_PHYSICAL_CLIENT_QPS", value: "20" },
+        { name: "VCLUSTER_PHYSICAL_CLIENT_BURST", value: "40" },
+      ]),
+    );
+    expect(await orNull(kube.core.readNamespacedSecret({ name: `vc-${c.releaseName}`, namespace: ns }))).not.toBeNull();
+
+    expect(await eventTypes(c.id)).toEqual(["requested", "namespace-created", "release-installed", "ready"]);
+    expect(ready).toMatchObject({ attempts: 0, lastError: null, observedGeneration: ready.generation });
+
+    // The kubeconfig the portal hands out reaches the virtual cluster's own API server.
+    const row = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id }, include: CLUSTER_SPEC_INCLUDE });
+    const kc = new KubeConfig();
+    kc.loadFromString(await readKubeconfig(kube, specFromRow(row), null));
+    const inside = await kc.makeApiClient(CoreV1Api).listNamespace();
+    expect(inside.items.map((i) => i.metadata?.name)).toContain("default");
+  });
+
+  it("sleeps, wakes and deletes end to end; deletion removes release and namespace before DELETED", async () => {
+    startWorker();
+    const c = await request();
+    await waitForPhase(prisma, c.id, "READY", 90_000);
+    const ns = c.namespace!;
+
+    await sleepCluster(team.member, { clusterId: c.id });
+    await waitForPhase(prisma, c.id, "SLEEPING", 60_000);
+    let sts = await kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns });
+    expect(sts.spec?.replicas).toBe(0);
+    expect(sts.metadata?.annotations?.["loft.sh/paused"]).toBe("true");
+
+    const t0 = Date.now();
+    await wakeCluster(team.member, { clusterId: c.id });
+    await waitForPhase(prisma, c.id, "READY", 60_000);
+    console.info(`[timing] wake→READY: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    sts = await kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns });
+    expect(sts.spec?.replicas).toBe(1);
+    expect(sts.metadata?.annotations?.["loft.sh/paused"]).toBeUndefined();
+
+    const t1 = Date.now();
+    await deleteCluster(team.member, { clusterId: c.id });
+    const deleted = await waitForPhase(prisma, c.id, "DELETED", 90_000);
+    console.info(`[timing] delete→DELETED: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    expect(deleted.deletedAt).not.toBeNull();
+    expect(await orNull(kube.core.readNamespace({ name: ns }))).toBeNull();
+    const live = await prisma.virtualCluster.count({ where: { id: c.id, phase: { in: ["PROVISIONING", "READY", "SLEEPING", "DELETING", "FAILED", "PENDING_APPROVAL"] } } });
+    expect(live).toBe(0); // no longer counted against the team's quota
+  });
+
+  it("repairs drift: deleting the namespace behind the portal's back gets it recreated", async () => {
+    startWorker();
+    const c = await request();
+    await waitForPhase(prisma, c.id, "READY", 90_000);
+    const before = await kube.core.readNamespace({ name: c.namespace! });
+    await kube.core.deleteNamespace({ name: c.namespace! });
+    await waitUntil("the namespace to be gone", async () => (await orNull(kube.core.readNamespace({ name: c.namespace! }))) === null, 60_000, 500);
+
+    const r = await driftSweep(prisma, kubeHostOps);
+    expect(r.drifted).toBeGreaterThanOrEqual(1);
+    await waitForPhase(prisma, c.id, "READY", 90_000);
+    const after = await kube.core.readNamespace({ name: c.namespace! });
+    expect(after.metadata?.uid).not.toBe(before.metadata?.uid);
+    expect(helmReleases(c.namespace!)).toEqual([c.releaseName]);
+    const types = await eventTypes(c.id);
+    expect(types.slice(-4)).toEqual(["drift-detected", "namespace-created", "release-installed", "resumed"]);
+    await deleteCluster(team.member, { clusterId: c.id });
+    await waitForPhase(prisma, c.id, "DELETED", 90_000);
+  });
+
+  it("expires a cluster past its lifetime: removed from the host, EXPIRED", async () => {
+    startWorker();
+    const c = await request();
+    await waitForPhase(prisma, c.id, "READY", 90_000);
+    await prisma.virtualCluster.update({ where: { id: c.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    expect((await expirySweep(prisma)).deleted).toBe(1);
+    await waitForPhase(prisma, c.id, "EXPIRED", 90_000);
+    expect(await orNull(kube.core.readNamespace({ name: c.namespace! }))).toBeNull();
+    expect(await prisma.auditEvent.count({ where: { targetId: c.id, action: "cluster.expire", actorEmail: "system" } })).toBe(1);
+  });
+});
+
+describe("faults on the real host cluster", () => {
+  it("resumes after the worker dies at each step of provisioning: one namespace and one release each", async () => {
+    // Clusters run in parallel; cluster #k "kills its worker" at its k-th checkpoint (the step ends there,
+    // leaving the lease held, nothing written). Then that worker is killed for good and a new one takes over.
+    const K = 6;
+    const clusters = [] as Awaited<ReturnType<typeof request>>[];
+    for (let k = 1; k <= K; k++) clusters.push(await request());
+    const crashAt = new Map(clusters.map((c, i) => [c.id, i + 1]));
+    const seen = new Map<string, number>();
+    const crashed = new Set<string>();
+    const doomed = startWorker({
+      concurrency: K,
+      leaseSeconds: 2,
+      hooks: {
+        checkpoint: (name, id) => {
+          const count = (seen.get(id) ?? 0) + 1;
+          seen.set(id, count);
+          if (count === crashAt.get(id)) {
+            crashed.add(id);
+            throw new SimulatedCrash(name);
+          }
+        },
+      },
+    });
+    await waitUntil("every cluster to crash", async () => crashed.size === K, 120_000, 200);
+    await doomed.kill();
+    startWorker({ concurrency: K, leaseSeconds: 15 });
+    for (const c of clusters) {
+      await waitForPhase(prisma, c.id, "READY", 120_000);
+      expect(helmReleases(c.namespace!)).toEqual([c.releaseName]);
+      const types = await eventTypes(c.id);
+      for (const t of ["namespace-created", "release-installed", "ready"]) expect(types.filter((x) => x === t)).toHaveLength(1);
+    }
+    const mine = await namespacesOfTeam();
+    for (const c of clusters) expect(mine.filter((ns) => ns === c.namespace)).toHaveLength(1);
+    for (const c of clusters) await deleteCluster(team.member, { clusterId: c.id });
+    for (const c of clusters) await waitForPhase(prisma, c.id, "DELETED", 120_000);
+  });
+
+  it("waits while the host's API server is unreachable and resumes when it is back", async () => {
+    // A TCP proxy in front of the real API server, and a host whose kubeconfig points at it.
+    const real = new KubeConfig();
+    real.loadFromFile(testKubeconfig());
+    const target = new URL(real.getCurrentCluster()!.server);
+    const proxy = new FlakyProxy(target.hostname, Number(target.port));
+    const port = await proxy.listen();
+    const doc = parse(real.exportConfig()) as { clusters: { cluster: { server: string } }[] };
+    for (const cl of doc.clusters) cl.cluster.server = `https://127.0.0.1:${port}`;
+    const flaky = await prisma.hostCluster.create({
+      data: { name: `flaky-${slug}`, connection: "KUBECONFIG", kubeconfigEncrypted: encryptSecret(stringify(doc)), capacityCpuMillicores: 32000, capacityMemoryMiB: 131072, enabled: false },
+    });
+    try {
+      const c = await request();
+      await prisma.virtualCluster.update({ where: { id: c.id }, data: { hostClusterId: flaky.id } });
+      proxy.down();
+      startWorker();
+      const waiting = await waitUntil(
+        "failed attempts while the API server is down",
+        async () => {
+          const r = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id } });
+          return r.attempts >= 3 ? r : null;
+        },
+        60_000,
+        200,
+      );
+      expect(waiting.phase).toBe("PROVISIONING");
+      expect(waiting.lastError).toMatch(/unreachable|ECONNREFUSED|connection refused/i);
+      proxy.up();
+      const ready = await waitForPhase(prisma, c.id, "READY", 90_000);
+      expect(ready).toMatchObject({ attempts: 0, lastError: null });
+      expect(helmReleases(c.namespace!)).toEqual([c.releaseName]);
+
+      // Down again in the middle of a deletion: it waits, then finishes.
+      proxy.down();
+      await deleteCluster(team.member, { clusterId: c.id });
+      await waitUntil("a failed deletion attempt", async () => (await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id } })).attempts >= 2, 60_000, 200);
+      expect((await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id } })).phase).toBe("DELETING");
+      proxy.up();
+      await waitForPhase(prisma, c.id, "DELETED", 90_000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("two workers on one queue never run a step for the same cluster concurrently", async () => {
+    const probe = new ConcurrencyProbe();
+    startWorker({ concurrency: 2, hooks: probe.hooks, pollMs: 200 });
+    startWorker({ concurrency: 2, hooks: probe.hooks, pollMs: 200 });
+    const cs = [await request(), await request(), await request()];
+    for (const c of cs) await waitForPhase(prisma, c.id, "READY", 120_000);
+    expect(probe.maxPerCluster).toBe(1);
+    expect(probe.steps).toBeGreaterThan(cs.length);
+    for (const c of cs) expect(helmReleases(c.namespace!)).toEqual([c.releaseName]);
+    for (const c of cs) await deleteCluster(team.member, { clusterId: c.id });
+    for (const c of cs) await waitForPhase(prisma, c.id, "DELETED", 120_000);
+  });
+
+  it("a template whose values break the chart ends FAILED with helm's error, and can be retried", async () => {
+    const sandbox = await prisma.template.findUniqueOrThrow({ where: { slug: "sandbox" }, include: { versions: true } });
+    const broken = await prisma.template.create({
+      data: {
+        slug: `broken-${slug}`,
+        name: "Broken",
+        description: "values the chart cannot render",
+        versions: {
+          create: {
+            version: 1,
+            ...pick(sandbox.versions[0]!),
+            // replicas must be an integer: the rendered StatefulSet cannot be built.
+            valuesYaml: "controlPlane:\n  statefulSet:\n    highAvailability:\n      replicas: many\n",
+          },
+        },
+      },
+      include: { versions: true },
+    });
+    startWorker();
+    const c = await request(broken.slug);
+    const failed = await waitForPhase(prisma, c.id, "FAILED", 90_000);
+    expect(failed.lastError).toMatch(/^Helm: /);
+    expect(failed.lastError).toMatch(/replicas|unmarshal|many/i);
+    console.info(`[lastError] ${failed.lastError}`);
+
+    // Retrying the same values fails the same way (helm runs again)…
+    await retryCluster(team.member, { clusterId: c.id });
+    const again = await waitForPhase(prisma, c.id, "FAILED", 90_000);
+    expect((await eventTypes(c.id)).filter((t) => t === "failed")).toHaveLength(2);
+    expect(again.lastError).toBe(failed.lastError);
+    // …and once the values are fixed (test shortcut for "an admin publishes a fixed version"), it recovers.
+    await prisma.templateVersion.update({ where: { id: broken.versions[0]!.id }, data: { valuesYaml: "" } });
+    await retryCluster(team.member, { clusterId: c.id });
+    await waitForPhase(prisma, c.id, "READY", 90_000);
+    expect(helmReleases(c.namespace!)).toEqual([c.releaseName]);
+    await deleteCluster(team.member, { clusterId: c.id });
+    await waitForPhase(prisma, c.id, "DELETED", 90_000);
+  });
+});
+
+function pick(v: { kubernetesVersion: string; chartVersion: string; cpuMillicores: number; memoryMiB: number; defaultTtlHours: number; maxTtlHours: number; parameters: unknown }) {
+  return {
+    kubernetesVersion: v.kubernetesVersion,
+    chartVersion: v.chartVersion,
+    cpuMillicores: v.cpuMillicores,
+    memoryMiB: v.memoryMiB,
+    defaultTtlHours: v.defaultTtlHours,
+    maxTtlHours: v.maxTtlHours,
+    parameters: v.parameters as object,
+  };
+}
+
+/** A TCP proxy that can refuse connections (down) and accept them again (up) on the same port. */
+class FlakyProxy {
+  private server: net.Server | null = null;
+  private sockets = new Set<net.Socket>();
+  private port = 0;
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async listen(port = 0): Promise<number> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.targetPort, this.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on("close", () => this.sockets.delete(s));
+        s.on("error", () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+    this.port = (server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  down() {
+    const s = this.server;
+    this.server = null;
+    s?.close();
+    for (const sock of this.sockets) sock.destroy();
+  }
+
+  up() {
+    void this.listen(this.port);
+  }
+
+  async close() {
+    this.down();
+  }
+}
