@@ -47,7 +47,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const { binDir } = await import("../scripts/k8s/cluster");
   const bin = path.join(root, "node_modules", ".bin");
   const localChart = path.join(root, "charts", "vcluster-test");
-  const env: NodeJS.ProcessEnv = {
+  const env: Record<string, string | undefined> = {
     ...process.env,
     PATH: `${bin}:${process.env.PATH ?? ""}`,
     DATABASE_URL: database.url,

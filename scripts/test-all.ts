@@ -19,7 +19,7 @@ interface Tier {
   name: string;
   script: string;
   args: (reportFile: string) => string[];
-  env: (reportFile: string) => NodeJS.ProcessEnv;
+  env: (reportFile: string) => Record<string, string>;
   parse: (report: unknown) => Counts;
 }
 

@@ -7,9 +7,9 @@ export function AuditDetails({ details }: { details: unknown }) {
     .map(([k, v]) => `${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
     .join(" · ");
   return (
-    <details className="max-w-md">
-      <summary className="cursor-pointer truncate text-xs text-slate-600 dark:text-slate-300" title={summary}>
-        {summary.length > 90 ? `${summary.slice(0, 90)}…` : summary}
+    <details className="w-72 max-w-72">
+      <summary className="cursor-pointer text-xs break-words text-slate-600 dark:text-slate-300" title={summary}>
+        {summary.length > 80 ? `${summary.slice(0, 80)}…` : summary}
       </summary>
       <pre className="mt-1 max-h-64 overflow-auto rounded-md bg-slate-100 p-2 text-[11px] dark:bg-slate-800">{JSON.stringify(details, null, 2)}</pre>
     </details>

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, inputClasses } from "@/components/ui/field";
 import { formatCpu, formatMemory } from "@/components/teams/units";
-import { checkParametersJson, checkValuesYaml } from "@/lib/domain/template-draft";
+import { checkParametersJson, checkValuesYaml, formatParameters } from "@/lib/domain/template-draft";
 import type { ActionState } from "@/lib/server/action";
 
 export type VersionDraft = {
@@ -62,7 +62,7 @@ export function TemplateVersionForm({
 
   const yamlCheck = useMemo(() => checkValuesYaml(draft.valuesYaml), [draft.valuesYaml]);
   const paramsCheck = useMemo(() => checkParametersJson(draft.parametersJson), [draft.parametersJson]);
-  const normalizedParams = paramsCheck.ok ? JSON.stringify(paramsCheck.value, null, 2) : draft.parametersJson;
+  const normalizedParams = paramsCheck.ok ? formatParameters(paramsCheck.value) : draft.parametersJson;
   const before = { settings: settingsText({ ...previous, description: "" }), values: previous.valuesYaml, params: previous.parametersJson };
   const after = { settings: settingsText({ ...draft, description: "" }), values: draft.valuesYaml.endsWith("\n") || !draft.valuesYaml ? draft.valuesYaml : `${draft.valuesYaml}\n`, params: normalizedParams };
   const changed = before.settings !== after.settings || before.values !== after.values || before.params !== after.params;

@@ -7,9 +7,9 @@ export function formatExpiry(expiresAt: Date | string, now: Date = new Date()): 
   const minutes = differenceInMinutes(toDate(expiresAt), now);
   if (minutes <= 0) return "expired";
   if (minutes < 60) return `in ${minutes} min`;
-  const hours = Math.floor(minutes / 60);
+  const hours = Math.round(minutes / 60);
   if (hours < 48) return `in ${hours} h`;
-  return `in ${Math.floor(hours / 24)} days`;
+  return `in ${Math.round(hours / 24)} days`;
 }
 
 /** "3 minutes ago". */

@@ -8,10 +8,10 @@ import { formatCpu, formatMemory } from "@/components/teams/units";
 export type ChartPoint = { day: string; live: boolean; clusters: number | null; cpuMillicores: number | null; memoryMiB: number | null };
 type Metric = "clusters" | "cpuMillicores" | "memoryMiB";
 
-const metrics: { key: Metric; label: string; format: (n: number) => string; axis: (n: number) => string }[] = [
-  { key: "cpuMillicores", label: "CPU", format: formatCpu, axis: (n) => `${+(n / 1000).toFixed(1)}` },
-  { key: "memoryMiB", label: "Memory", format: formatMemory, axis: (n) => `${+(n / 1024).toFixed(1)}` },
-  { key: "clusters", label: "Clusters", format: (n) => String(n), axis: (n) => String(n) },
+const metrics: { key: Metric; label: string; unit: string; format: (n: number) => string; axis: (n: number) => string }[] = [
+  { key: "cpuMillicores", label: "CPU", unit: "cores", format: formatCpu, axis: (n) => `${+(n / 1000).toFixed(1)}` },
+  { key: "memoryMiB", label: "Memory", unit: "GiB", format: formatMemory, axis: (n) => `${+(n / 1024).toFixed(1)}` },
+  { key: "clusters", label: "Clusters", unit: "clusters", format: (n) => String(n), axis: (n) => String(n) },
 ];
 
 const shortDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
@@ -26,7 +26,6 @@ export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: R
   const gradientId = useId().replace(/:/g, "");
   const recorded = points.filter((p) => p[metric] !== null);
   const limit = limits?.[metric];
-  const max = Math.max(limit ?? 0, ...recorded.map((p) => p[metric] ?? 0));
 
   return (
     <div>
@@ -46,6 +45,7 @@ export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: R
           </button>
         ))}
       </div>
+      <p className="mb-1 text-xs text-slate-500 dark:text-slate-400">{m.label} reserved, in {m.unit}</p>
       <div className="h-56 w-full text-slate-500 dark:text-slate-400" aria-hidden data-testid="usage-chart">
         <ResponsiveContainer width="100%" height="100%">
           <AreaChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
@@ -57,14 +57,14 @@ export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: R
             </defs>
             <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={false} />
             <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fill: "currentColor", fontSize: 11 }} stroke="currentColor" strokeOpacity={0.3} minTickGap={24} />
-            <YAxis tickFormatter={m.axis} tick={{ fill: "currentColor", fontSize: 11 }} stroke="currentColor" strokeOpacity={0.3} domain={[0, Math.max(1, Math.ceil(max * 1.1))]} allowDecimals={metric !== "clusters"} />
+            <YAxis tickFormatter={m.axis} tick={{ fill: "currentColor", fontSize: 11 }} stroke="currentColor" strokeOpacity={0.3} domain={[0, "auto"]} allowDecimals={metric !== "clusters"} />
             <Tooltip
               formatter={(v) => [typeof v === "number" ? m.format(v) : "no snapshot", m.label]}
               labelFormatter={(d) => (d === points[points.length - 1]?.day ? `${shortDay(String(d))} (now)` : shortDay(String(d)))}
               contentStyle={{ borderRadius: 8, fontSize: 12 }}
             />
             {limit !== undefined ? (
-              <ReferenceLine y={limit} stroke="#dc2626" strokeDasharray="6 4" label={{ value: `quota ${m.format(limit)}`, position: "insideTopRight", fill: "#dc2626", fontSize: 11 }} />
+              <ReferenceLine y={limit} ifOverflow="extendDomain" stroke="#dc2626" strokeDasharray="6 4" label={{ value: `quota ${m.format(limit)}`, position: "insideTopRight", fill: "#dc2626", fontSize: 11 }} />
             ) : null}
             <Area type="monotone" dataKey={metric} stroke="#2f6fed" strokeWidth={2} fill={`url(#${gradientId})`} connectNulls={false} dot={{ r: 2 }} isAnimationActive={false} />
           </AreaChart>

@@ -1,5 +1,6 @@
 import { can, clusterScope } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/domain/audit";
+import { phaseLabel } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
 import { kubeconfigFilename } from "@/lib/domain/get-cluster-detail";
 import { AppError, notFound } from "@/lib/errors";
@@ -33,7 +34,7 @@ export async function downloadKubeconfig(ctx: DomainContext, clusterId: string, 
 
   // 2. Only a ready cluster has one.
   if (row.phase !== "READY")
-    throw new AppError("CONFLICT", `The kubeconfig of ${row.name} is available once the cluster is ready; it is ${row.phase.toLowerCase().replace("_", " ")} now.`);
+    throw new AppError("CONFLICT", `The kubeconfig of ${row.name} is available once the cluster is ready; it is ${phaseLabel(row.phase).toLowerCase()} now.`);
   if (!row.hostCluster) throw new AppError("CONFLICT", `${row.name} is not placed on a host cluster yet.`);
 
   // 3. Where it is reached from (endpoint pattern, else the exported address) and the read itself.

@@ -54,15 +54,19 @@ type EventRow = { type: string; message: string };
 
 /** Pure: the step list requested → approved → namespace → release → ready, derived from phase and timeline. */
 export function progressSteps(c: { phase: ClusterPhase; lastError: string | null; approval: "AUTO" | "REQUIRED" }, events: EventRow[]): TProgressStep[] {
+  // A drift repair starts a new provisioning episode: only what happened since counts for the host steps.
+  const lastDrift = events.findLastIndex((e) => e.type === "drift-detected");
+  const episode = lastDrift >= 0 ? events.slice(lastDrift + 1) : events;
   const has = (re: RegExp) => events.some((e) => re.test(e.type));
+  const hasSince = (type: string) => episode.some((e) => e.type === type);
   const approved = events.findLast((e) => e.type === "approved");
   const rejected = events.findLast((e) => e.type === "rejected");
   const needsApproval = c.approval === "REQUIRED" || has(/^awaiting-approval$/);
   const ready = c.phase === "READY";
   const pastApproval = !["PENDING_APPROVAL", "REJECTED"].includes(c.phase);
-  // Step markers written by the reconciler; later evidence implies the earlier steps.
-  const releaseDone = ready || has(/release|helm|install/i);
-  const namespaceDone = releaseDone || has(/namespace/i);
+  // Step markers written by the reconciler (lib/reconciler/reconcile-cluster.ts); later evidence implies earlier steps.
+  const releaseDone = ready || hasSince("release-installed");
+  const namespaceDone = releaseDone || hasSince("namespace-created");
 
   const steps: TProgressStep[] = [
     { key: "requested", label: "Requested", status: "done" },

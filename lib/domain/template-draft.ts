@@ -47,5 +47,23 @@ function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
   return `${who}${rest.length ? ` (${rest.join(".")})` : ""}: ${issue.message}`;
 }
 
-/** Pretty-printed parameters, so the stored JSON diffs line by line. */
-export const formatParameters = (params: unknown) => JSON.stringify(params ?? [], null, 2);
+const KEY_ORDER = ["name", "label", "description", "type", "options", "min", "max", "pattern", "maxLength", "default"];
+
+/**
+ * Pretty-printed parameters with keys in one fixed order, so stored JSON (Postgres jsonb reorders keys)
+ * and what an admin typed diff line by line on meaning, not on key order.
+ */
+export function formatParameters(params: unknown): string {
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canon);
+    if (!v || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).sort((a, b) => {
+      const ia = KEY_ORDER.indexOf(a);
+      const ib = KEY_ORDER.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+    });
+    return Object.fromEntries(keys.map((k) => [k, canon(o[k])]));
+  };
+  return JSON.stringify(canon(params ?? []), null, 2);
+}

@@ -78,7 +78,8 @@ export function classifyError(e: unknown): ClassifiedError {
   if (e instanceof Error && e.name === "TemplateValuesError") return { class: "permanent", message: readable(e.message) };
   if (e instanceof HostConnectionError) return { class: "transient", message: readable(`Cannot reach the host cluster: ${e.message}`) };
   if (isHelmError(e)) {
-    const msg = readable(`Helm: ${e.message}`);
+    // helm wraps single errors as "1 error occurred: * <the error>": keep the error.
+    const msg = readable(`Helm: ${e.message.replace(/^\s*1 error occurred:[;\s]*\*\s*/, "")}`);
     if (HELM_TRANSIENT.some((r) => r.test(e.message))) return { class: "transient", message: msg };
     if (HELM_CONFIG.some((r) => r.test(e.message))) return { class: "unknown", message: msg };
     return { class: "permanent", message: msg };

@@ -25,13 +25,13 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export function startService(name: string, cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logDir: string }): Service {
+export function startService(name: string, cmd: string, args: string[], opts: { cwd: string; env: Record<string, string | undefined>; logDir: string }): Service {
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: "a" });
   // setpriv --pdeathsig: the service dies with us even if we are SIGKILLed (no orphan on a busy port).
-  const [c, a] = existsSync("/usr/bin/setpriv") ? ["/usr/bin/setpriv", ["--pdeathsig=TERM", cmd, ...args]] : [cmd, args];
-  const child = spawn(c, a, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const [c, a]: [string, string[]] = existsSync("/usr/bin/setpriv") ? ["/usr/bin/setpriv", ["--pdeathsig=TERM", cmd, ...args]] : [cmd, args];
+  const child = spawn(c, a, { cwd: opts.cwd, env: opts.env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   running.add(child);

@@ -40,6 +40,9 @@ export interface EmulatorOptions {
   namespacePrefix?: string;
   pollMs?: number;
   log?: (line: string) => void;
+  /** Extra kube-apiserver flags / environment (experiments, see measure.ts). */
+  apiServerArgs?: string[];
+  apiServerEnv?: Record<string, string>;
 }
 
 export interface ServerInfo {
@@ -115,7 +118,7 @@ function killStale(stateDir: string, log: (l: string) => void): void {
   }
 }
 
-class Proc {
+export class Proc {
   child: ChildProcess;
   exited = false;
   constructor(
@@ -123,9 +126,10 @@ class Proc {
     bin: string,
     args: string[],
     logFile: string,
+    env: Record<string, string> = {},
   ) {
     const out = fs.openSync(logFile, "a");
-    this.child = spawn(bin, args, { stdio: ["ignore", out, out] });
+    this.child = spawn(bin, args, { stdio: ["ignore", out, out], env: { ...process.env, ...env } });
     fs.closeSync(out);
     this.child.on("exit", () => (this.exited = true));
   }
@@ -164,8 +168,41 @@ function httpsGet(url: string, pki: VirtualPki): Promise<number> {
   });
 }
 
+/** Go GC tuned for a small heap: ~35 MiB less RSS per API server than Go's defaults (docs/vcluster-emulator.md). */
+export const DEFAULT_API_SERVER_ENV: Record<string, string> = { GOGC: "50", GOMEMLIMIT: "200MiB" };
+
+/** Starts the emulator's own etcd (data in <stateDir>/etcd) and waits for it to be healthy. */
+export async function startEmulatorEtcd(stateDir: string): Promise<{ etcd: Proc; etcdUrl: string }> {
+  const clientPort = await freePort();
+  const peerPort = await freePort();
+  const etcdUrl = `http://127.0.0.1:${clientPort}`;
+  const etcd = new Proc("etcd", path.join(binDir(), "etcd"), [
+    "--name=vcluster-emulator",
+    `--data-dir=${path.join(stateDir, "etcd")}`,
+    `--listen-client-urls=${etcdUrl}`,
+    `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-cluster=vcluster-emulator=http://127.0.0.1:${peerPort}`,
+    "--unsafe-no-fsync",
+    "--log-level=warn",
+  ], path.join(stateDir, "etcd.log"));
+  for (let i = 0; ; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      http.get(`${etcdUrl}/health`, (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve(res.statusCode === 200 && body.includes('"true"')));
+      }).on("error", () => resolve(false));
+    });
+    if (ok) return { etcd, etcdUrl };
+    if (etcd.exited || i > 150) throw new Error(`emulator etcd did not start:\n${tail(path.join(stateDir, "etcd.log"))}`);
+    await sleep(200);
+  }
+}
+
 /** One real kube-apiserver serving one virtual cluster (or all of them, in light mode). */
-class VirtualApiServer {
+export class VirtualApiServer {
   proc: Proc | null = null;
   port = 0;
   readonly pki: VirtualPki;
@@ -174,6 +211,8 @@ class VirtualApiServer {
     readonly dir: string,
     readonly etcdUrl: string,
     readonly etcdPrefix: string,
+    readonly extraArgs: string[] = [],
+    readonly extraEnv: Record<string, string> = DEFAULT_API_SERVER_ENV,
   ) {
     this.pki = ensureVirtualPki(path.join(dir, "pki"), name.replace(/[^a-z0-9-]/gi, "-"));
   }
@@ -210,7 +249,8 @@ class VirtualApiServer {
       "--profiling=false",
       "--storage-backend=etcd3",
       "--v=0",
-    ], logFile);
+      ...this.extraArgs,
+    ], logFile, this.extraEnv);
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (this.proc.exited) throw new Error(`kube-apiserver for ${this.name} exited:\n${tail(logFile)}`);
@@ -240,32 +280,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   }
 
   // etcd of our own: every virtual API server gets its own key prefix in it.
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const etcdUrl = `http://127.0.0.1:${clientPort}`;
-  const etcd = new Proc("etcd", path.join(binDir(), "etcd"), [
-    "--name=vcluster-emulator",
-    `--data-dir=${path.join(stateDir, "etcd")}`,
-    `--listen-client-urls=${etcdUrl}`,
-    `--advertise-client-urls=${etcdUrl}`,
-    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-    `--initial-cluster=vcluster-emulator=http://127.0.0.1:${peerPort}`,
-    "--unsafe-no-fsync",
-    "--log-level=warn",
-  ], path.join(stateDir, "etcd.log"));
-  for (let i = 0; ; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      http.get(`${etcdUrl}/health`, (res) => {
-        let body = "";
-        res.on("data", (d: Buffer) => (body += d.toString()));
-        res.on("end", () => resolve(res.statusCode === 200 && body.includes('"true"')));
-      }).on("error", () => resolve(false));
-    });
-    if (ok) break;
-    if (etcd.exited || i > 150) throw new Error(`emulator etcd did not start:\n${tail(path.join(stateDir, "etcd.log"))}`);
-    await sleep(200);
-  }
+  const { etcd, etcdUrl } = await startEmulatorEtcd(stateDir);
 
   const kc = new KubeConfig();
   kc.loadFromFile(opts.hostKubeconfig);
@@ -284,7 +299,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       const [ns, release] = key === SHARED ? ["shared", "shared"] : key.split("/");
       const dir = path.join(stateDir, "servers", key === SHARED ? SHARED : `${ns}__${release}`);
       fs.mkdirSync(dir, { recursive: true });
-      s = new VirtualApiServer(key, dir, etcdUrl, key === SHARED ? `/${SHARED}` : `/vc-${ns}-${release}`);
+      s = new VirtualApiServer(key, dir, etcdUrl, key === SHARED ? `/${SHARED}` : `/vc-${ns}-${release}`, opts.apiServerArgs, opts.apiServerEnv);
       servers.set(key, s);
     }
     return s;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { combinedImpact, impactText, type QueueItem } from "./approval-queue";
+
+const limits = { clusters: 5, cpuMillicores: 8000, memoryMiB: 16384 };
+const item = (id: string, teamId: string, cpu: number): QueueItem => ({
+  id,
+  name: id,
+  requestedAt: "2026-01-01T00:00:00Z",
+  requester: { email: "dev@example.com", name: null },
+  team: { id: teamId, slug: teamId, name: teamId },
+  template: { slug: "team-dev", name: "Team dev", version: 1 },
+  why: "template",
+  ttlHours: 72,
+  parameters: {},
+  request: { clusters: 1, cpuMillicores: cpu, memoryMiB: 4096 },
+  impact: { limits, committed: { clusters: 3, cpuMillicores: 5000, memoryMiB: 8192 }, after: { clusters: 4, cpuMillicores: 5000 + cpu, memoryMiB: 12288 }, fits: true, otherPending: 1 },
+});
+
+describe("approval impact texts", () => {
+  it("says what the team uses after approval", () => {
+    expect(impactText({ clusters: 4, cpuMillicores: 7000, memoryMiB: 14336 }, limits)).toBe("after approval: 4/5 clusters, 7/8 CPU, 14 GiB of 16 GiB");
+    expect(impactText({ clusters: 1, cpuMillicores: 500, memoryMiB: 512 }, null)).toContain("no quota set");
+  });
+
+  it("adds up several requests of one team", () => {
+    const [t] = combinedImpact([item("a", "payments", 2000), item("b", "payments", 2000)]);
+    expect(t).toMatchObject({ count: 2, after: { clusters: 5, cpuMillicores: 9000, memoryMiB: 16384 }, fits: false });
+    expect(combinedImpact([item("a", "payments", 1000), item("c", "search", 1000)])).toHaveLength(2);
+  });
+});
