@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { parse } from "yaml";
@@ -12,13 +12,16 @@ import { RequestPage } from "./pages/request-page";
 
 const docsShots = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
 
+// The Next.js dev indicator is not part of the product; toasts are hidden only in the README's copies.
+const hideDevIndicator = "nextjs-portal { display: none !important; }";
+const hideToasts = "[data-sonner-toaster] { display: none !important; }";
+
 /** Screenshot into test-results/, and for the README also into docs/screenshots/<name>.png. */
 async function shot(page: import("@playwright/test").Page, name: string, forDocs = false) {
-  const file = `test-results/developer-${name}.png`;
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: `test-results/developer-${name}.png`, fullPage: true, style: hideDevIndicator });
   if (forDocs) {
     mkdirSync(docsShots, { recursive: true });
-    copyFileSync(file, path.join(docsShots, `${name}.png`));
+    await page.screenshot({ path: path.join(docsShots, `${name}.png`), fullPage: true, style: `${hideDevIndicator}\n${hideToasts}` });
   }
 }
 

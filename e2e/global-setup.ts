@@ -61,6 +61,9 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     // The public chart repository is unreachable offline; the local chart has the same name and values.
     ...(existsSync(localChart) && !process.env.VCLUSTER_CHART_REPO ? { VCLUSTER_CHART_REPO: localChart } : {}),
     WORKER_METRICS_PORT: String(await freePort()), // not the fixed default: other portals may run here
+    // Own build dir, so that `next dev` here does not collide (Next's dev lock) with a `npm start`/`npm run dev`
+    // in the same checkout — takes effect where next.config.mjs sets `distDir: process.env.NEXT_DIST_DIR ?? ".next"`.
+    NEXT_DIST_DIR: ".next/e2e",
     NEXT_TELEMETRY_DISABLED: "1",
     CHECKPOINT_DISABLE: "1",
   };
@@ -80,5 +83,9 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   for (const s of state.services) {
     if (s.child.exitCode !== null) throw new Error(`${s.name} exited (${s.child.exitCode}); log ${s.logFile}:\n${s.tail()}`);
   }
+  // Test workers start after global setup and inherit this environment: specs may check the database
+  // or the host cluster directly (createPrisma(process.env.DATABASE_URL), KUBECONFIG).
+  process.env.DATABASE_URL = database.url;
+  process.env.KUBECONFIG = state.cluster.kubeconfig;
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

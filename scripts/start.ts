@@ -18,7 +18,7 @@ const cleanups: (() => unknown)[] = [];
 
 async function main() {
   mkdirSync(path.join(root, ".data"), { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
   const embedded = !env.DATABASE_URL;
 
   if (embedded) {

@@ -2,7 +2,7 @@
 
 import { AlertCircle, CheckCircle2, ShieldCheck } from "lucide-react";
 import Link from "next/link";
-import { type FormEvent, useActionState, useId, useRef, useState } from "react";
+import { type FormEvent, startTransition, useActionState, useId, useRef, useState } from "react";
 import { type FormAction, initialState, useActionFeedback } from "@/components/clusters/use-action-feedback";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -91,7 +91,7 @@ export function RequestForm({
   action: FormAction;
 }) {
   const [state, formAction, pending] = useActionState(action, initialState);
-  useActionFeedback(state);
+  useActionFeedback(state, { toastErrors: false });
   const [name, setName] = useState(suggestedName);
   const [nameTouched, setNameTouched] = useState(false);
   const [submittedName, setSubmittedName] = useState<string | null>(null);
@@ -109,15 +109,19 @@ export function RequestForm({
   const serverNameErrors = submittedName === name ? state.fieldErrors?.name : undefined;
   const errorsFor = (key: string) => state.fieldErrors?.[key];
 
+  // Dispatched by hand (not through the form's action) so React does not reset the form afterwards: a
+  // reset would put selects back to their first option while the state keeps the chosen one. Without
+  // JavaScript the form still posts to the same server action.
   function onSubmit(e: FormEvent<HTMLFormElement>) {
-    const errors = nameError(name);
-    if (errors) {
-      e.preventDefault();
+    e.preventDefault();
+    if (nameError(name)) {
       setNameTouched(true);
       nameRef.current?.focus();
       return;
     }
     setSubmittedName(name);
+    const data = new FormData(e.currentTarget);
+    startTransition(() => formAction(data));
   }
 
   const formError = !state.ok && state.message ? state.message : null;

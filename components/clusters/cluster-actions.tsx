@@ -56,15 +56,16 @@ export function ExtendForm({ action, clusterId, maxHours }: { action: FormAction
   return (
     <form action={formAction} className="space-y-2" noValidate>
       <input type="hidden" name="clusterId" value={clusterId} />
-      <div className="flex items-end gap-2">
+      <div className="flex items-start gap-2">
         <Field label="Extend by (hours)" errors={state.fieldErrors?.hours} hint={`Up to ${maxHours} h more`} className="flex-1">
           {(p) => <input {...p} name="hours" type="number" inputMode="numeric" min={1} max={maxHours} step={1} required value={hours} onChange={(e) => setHours(e.target.value)} className={cn(inputClasses, "w-full")} />}
         </Field>
-        <Button type="submit" variant="secondary" loading={pending} loadingText="Extending…" className="mb-5">
+        <Button type="submit" variant="secondary" loading={pending} loadingText="Extending…" className="mt-6.5">
           Extend
         </Button>
       </div>
-      <ActionMessage state={state.fieldErrors?.hours ? { ...state, message: undefined } : state} />
+      {/* Announced always; shown only when the error is not already at the field. */}
+      <ActionMessage state={state} className={state.fieldErrors?.hours ? "sr-only" : undefined} />
     </form>
   );
 }
@@ -115,7 +116,7 @@ export function DeleteClusterButton({ action, clusterId, clusterName, namespace 
             }
             errors={!state.ok && state.message ? [state.message] : undefined}
           >
-            {(p) => <input {...p} name="confirm" autoComplete="off" spellCheck={false} autoFocus value={typed} onChange={(e) => setTyped(e.target.value)} className={cn(inputClasses, "font-mono")} />}
+            {(p) => <input {...p} name="confirm" autoComplete="off" spellCheck={false} data-autofocus value={typed} onChange={(e) => setTyped(e.target.value)} className={cn(inputClasses, "font-mono")} />}
           </Field>
           <div className="flex justify-end gap-2">
             <Button variant="ghost" onClick={() => setOpen(false)} disabled={pending}>

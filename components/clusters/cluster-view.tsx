@@ -59,7 +59,6 @@ function usePhaseAnnouncement(c: TClusterStatus) {
     if (previous.current === c.phase) return;
     previous.current = c.phase;
     const text = `${c.name} is now ${c.phaseLabel.toLowerCase()}.`;
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- the announcement follows data that arrived by polling
     setAnnouncement(text);
     if (c.phase === "READY") toast.success(`${c.name} is ready`, { description: "Download the kubeconfig to connect." });
     else if (c.phase === "FAILED") toast.error(`${c.name} failed`, { description: c.lastError ?? undefined });
@@ -188,7 +187,9 @@ export function ClusterView({ initial, actions, viewerId }: { initial: TClusterS
           <Card>
             <CardHeader title="Lifetime" />
             <CardBody className="space-y-4">
-              {c.expiresAt ? (
+              {["DELETING", "DELETED", "EXPIRED", "REJECTED"].includes(c.phase) ? (
+                <p className="text-sm text-slate-500 dark:text-slate-400">{c.phase === "DELETING" ? "Being deleted." : "Ended."}</p>
+              ) : c.expiresAt ? (
                 <div>
                   <p className="text-sm text-slate-500 dark:text-slate-400">{c.template.expiryAction === "SLEEP" ? "Goes to sleep" : "Expires"}</p>
                   <p className="text-lg font-semibold" data-testid="expiry">

@@ -13,7 +13,10 @@ export const initialState: ActionState = { ok: false };
  * After each submission: a toast with the result, and a fresh read of the cluster's status so the page
  * (and its polling) follows what the action started.
  */
-export function useActionFeedback(state: ActionState, { clusterId, onSuccess }: { clusterId?: string; onSuccess?: () => void } = {}) {
+export function useActionFeedback(
+  state: ActionState,
+  { clusterId, onSuccess, toastErrors = true }: { clusterId?: string; onSuccess?: () => void; /** false where the form shows its errors inline */ toastErrors?: boolean } = {},
+) {
   const queryClient = useQueryClient();
   const seen = useRef(state.at);
   const success = useRef(onSuccess);
@@ -26,12 +29,15 @@ export function useActionFeedback(state: ActionState, { clusterId, onSuccess }: 
     if (state.ok) {
       if (state.message) toast.success(state.message);
       success.current?.();
-    } else if (state.message) {
+    } else if (state.message && toastErrors && !hasFieldErrors(state)) {
       toast.error(state.message);
     }
     if (clusterId) void queryClient.invalidateQueries({ queryKey: clusterKeys.detail(clusterId) });
-  }, [state, clusterId, queryClient]);
+  }, [state, clusterId, queryClient, toastErrors]);
 }
+
+/** Per-field errors are shown at their fields; a toast would only repeat "correct the highlighted fields". */
+const hasFieldErrors = (s: ActionState) => !!s.fieldErrors && Object.keys(s.fieldErrors).length > 0;
 
 /** A polite live region carrying the latest result, visible when it is an error. */
 export function resultText(state: ActionState): { text: string; error: boolean } {

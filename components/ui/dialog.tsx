@@ -7,7 +7,7 @@ import { cn } from "@/components/ui/cn";
 /**
  * A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert (focus
  * stays inside), Esc closes it (the `cancel` event), focus returns to the opener on close. Controlled by
- * `open`; every way of closing calls `onClose`.
+ * `open`; every way of closing calls `onClose`. Mark the field to focus first with `data-autofocus`.
  */
 export function Dialog({
   open,
@@ -31,7 +31,11 @@ export function Dialog({
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    if (open && !el.open) el.showModal();
+    if (open && !el.open) {
+      el.showModal();
+      // showModal() focuses the first focusable element (the close button); prefer the marked field.
+      el.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+    }
     if (!open && el.open) el.close();
   }, [open]);
 

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "@/lib/domain/context";
 import { decideApprovals } from "@/lib/domain/decide-approvals";
 import { listPendingApprovals } from "@/lib/domain/list-pending-approvals";
-import { recordUsageSnapshots } from "@/lib/domain/record-usage-snapshot";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { getTeamOverview } from "@/lib/domain/team-overview";
 import { AppError } from "@/lib/errors";
+import { usageSnapshotSweep } from "@/lib/reconciler/sweeps";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { useTestDatabase } from "@/scripts/testenv/per-file";
 
@@ -134,14 +134,14 @@ describe("team overview", () => {
     expect(after.canManage).toBe(false);
   });
 
-  it("records daily usage snapshots idempotently and charts them", async () => {
+  it("charts the reconciler's daily usage snapshots", async () => {
     const now = new Date();
-    expect(await recordUsageSnapshots(prisma, now)).toBe(await prisma.team.count());
-    await recordUsageSnapshots(prisma, now);
+    expect(await usageSnapshotSweep(prisma, { now })).toBe(await prisma.team.count());
+    await usageSnapshotSweep(prisma, { now });
     const snaps = await prisma.usageSnapshot.findMany({ where: { teamId: teams.payments! } });
     expect(snaps).toHaveLength(1);
     const yesterday = new Date(now.getTime() - 86_400_000);
-    await recordUsageSnapshots(prisma, yesterday);
+    await usageSnapshotSweep(prisma, { now: yesterday });
     const overview = await getTeamOverview(await ctxFor("lead.payments@example.com"), { slug: "payments" }, now);
     expect(overview.history.at(-2)).toMatchObject({ live: false, clusters: snaps[0]!.clusters });
   });

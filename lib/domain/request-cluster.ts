@@ -4,7 +4,7 @@ import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
 import { ZClusterName } from "@/lib/domain/cluster-name";
 import type { DomainContext } from "@/lib/domain/context";
 import { enqueueReconcile } from "@/lib/domain/enqueue";
-import { namespaceName, releaseName } from "@/lib/domain/host-names";
+import { namespaceName, releaseName } from "@/lib/kube/cluster-spec";
 import { parseInput } from "@/lib/domain/parse-input";
 import { placeCluster } from "@/lib/domain/place-cluster";
 import { checkQuota, loadLimits, lockTeam, reservedUsage } from "@/lib/domain/quota";

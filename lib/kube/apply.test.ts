@@ -1,3 +1,4 @@
+import type { KubernetesObject, V1CustomResourceDefinition, V1NetworkPolicy } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { loadManifests } from "./apply";
 
@@ -35,8 +36,9 @@ spec: { anything: [1, 2] }
 ---
 `);
     // typed model names, which client-node's serializer maps back to the wire names
-    expect((crd as any).spec.versions[0].schema.openAPIV3Schema.properties.spec).toMatchObject({ type: "object", x_kubernetes_preserve_unknown_fields: true });
-    expect((np as any).spec.ingress[0]._from).toMatchObject([{ podSelector: {} }]);
-    expect((cr as any).spec).toEqual({ anything: [1, 2] });
+    const crdSpec = (crd as V1CustomResourceDefinition).spec.versions[0]?.schema?.openAPIV3Schema?.properties?.spec;
+    expect(crdSpec).toMatchObject({ type: "object", x_kubernetes_preserve_unknown_fields: true });
+    expect((np as V1NetworkPolicy).spec?.ingress?.[0]?._from).toMatchObject([{ podSelector: {} }]);
+    expect((cr as KubernetesObject & { spec: unknown }).spec).toEqual({ anything: [1, 2] });
   });
 });

@@ -4,7 +4,7 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { ClusterSpec } from "@/lib/kube/cluster-spec";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { phaseTransitions, workerProvisioningDuration } from "@/lib/metrics/registry";
-import { backoffMs, spread, type BackoffOptions } from "./backoff";
+import { DEFAULT_BACKOFF, backoffMs, spread, type BackoffOptions } from "./backoff";
 import { PermanentError, SimulatedCrash, StepAborted, classifyError } from "./errors";
 import type { HostOps, HostOpsFactory, Observation } from "./host-ops";
 import { PARKED_PHASES, type Claim, type ReleaseResult } from "./queue";
@@ -30,6 +30,11 @@ export type StepOptions = {
   /** Installed but never ready for this long: FAILED with the reason. */
   readyTimeoutMs: number;
   backoff: BackoffOptions;
+  /**
+   * Backoff cap for transient errors (host unreachable, helm lock held). Lower than the general cap so a
+   * host that comes back is noticed within a minute, not five.
+   */
+  transientCapMs: number;
 };
 
 export const DEFAULT_STEP_OPTIONS: StepOptions = {
@@ -38,6 +43,7 @@ export const DEFAULT_STEP_OPTIONS: StepOptions = {
   maxAttempts: 8,
   readyTimeoutMs: 15 * 60_000,
   backoff: {},
+  transientCapMs: 60_000,
 };
 
 /** Points in a step right before a side effect; a test hook may throw SimulatedCrash at any of them. */
@@ -52,7 +58,9 @@ export type Checkpoint =
   | "mark-slept"
   | "mark-drift"
   | "delete"
-  | "mark-deleted";
+  | "mark-deleted"
+  /** In the worker, after the step, before its verdict is written (crash here = step done, lease never released). */
+  | "release";
 
 export type StepHooks = {
   checkpoint?: (name: Checkpoint, clusterId: string) => void | Promise<void>;
@@ -151,15 +159,11 @@ class Step {
       this.intent = "delete";
       return this.deleteFlow();
     }
+    this.intent = row.desiredState === "SLEEPING" ? "sleep" : "run";
     if (!row.hostCluster) return { t: "failed", message: "The cluster is not placed on a host cluster; ask an admin to approve it again or delete it." };
     const spec = specFromRow(row);
     const ops = this.ctx.hostOps(row.hostCluster);
-    if (row.desiredState === "SLEEPING") {
-      this.intent = "sleep";
-      return this.sleepFlow(spec, ops);
-    }
-    this.intent = "run";
-    return this.runFlow(spec, ops);
+    return this.intent === "sleep" ? this.sleepFlow(spec, ops) : this.runFlow(spec, ops);
   }
 
   // ───────────────────────────── running ─────────────────────────────
@@ -184,8 +188,7 @@ class Step {
     if (!obs.ready) {
       const why = notReadyReason(obs, spec);
       if (row.phase === "READY") return { t: "degraded", message: `The control plane is not ready: ${why}` };
-      await this.checkReadyTimeout(why);
-      return { t: "wait", ms: spread(this.o.readyPollMs), note: why };
+      return { t: "wait", ms: await this.readinessPoll(why), note: why };
     }
     if (row.phase !== "READY") {
       await this.checkpoint("mark-ready");
@@ -212,44 +215,54 @@ class Step {
   /**
    * Host objects and release in place for the current intent. Returns a Next when the step must end here
    * (something was just done, or must be waited for), or null when everything is in place.
+   *
+   * observedGeneration = generation means "installed for this intent"; it is written only after the release
+   * was installed AND its timeline events were written, so a step that finds it set (and the StatefulSet
+   * present) has nothing to do here — no helm process, no timeline queries per readiness poll.
    */
   private async converge(spec: ClusterSpec, ops: HostOps, obs: Observation): Promise<Next | null> {
     const row = this.row;
     const newIntent = row.generation > row.observedGeneration;
+    if (!newIntent && obs.namespace === "present" && obs.statefulSet !== null) return null;
+
     if (obs.namespace === "absent" || newIntent) {
       await this.checkpoint("apply-host-objects");
       await ops.applyHostObjects(spec);
     }
-    if (row.phase === "PROVISIONING") await this.eventOnce("namespace-created", `Namespace ${spec.namespace} with its quota, limits${spec.isolateNetwork ? " and network isolation" : ""} created on ${row.hostCluster!.name}`);
+    const provisioning = row.phase === "PROVISIONING";
+    if (provisioning) await this.eventOnce("namespace-created", `Namespace ${spec.namespace} with its quota, limits${spec.isolateNetwork ? " and network isolation" : ""} created on ${row.hostCluster!.name}`);
 
-    // Installed for this generation and its StatefulSet is there: nothing to ask helm (saves a helm process
-    // per readiness poll). A missing StatefulSet or a new intent always goes through the driver.
-    const installedForThisGeneration = !newIntent && obs.namespace === "present" && obs.statefulSet !== null;
-    const status = installedForThisGeneration ? { installed: true, ready: true } : await ops.releaseStatus(spec);
-    if (!status.installed || !status.ready || newIntent || !obs.statefulSet) {
+    const status = await ops.releaseStatus(spec);
+    const install = !status.installed || !status.ready || newIntent || !obs.statefulSet;
+    if (install) {
       await this.checkpoint("install");
       await ops.install(spec);
-      await this.checkpoint("mark-installed");
-      const n = await this.db.virtualCluster.updateMany({ where: this.guard(), data: { observedGeneration: row.generation } });
-      if (n.count !== 1) return { t: "superseded" };
-      this.row = { ...row, observedGeneration: row.generation };
-      if (row.phase === "PROVISIONING") await this.eventOnce("release-installed", releaseMessage(spec));
-      return { t: "wait", ms: spread(this.o.readyPollMs), note: "release installed, waiting for the control plane" };
     }
-    if (row.phase === "PROVISIONING") await this.eventOnce("release-installed", releaseMessage(spec));
-    return null;
+    if (provisioning) await this.eventOnce("release-installed", releaseMessage(spec));
+    await this.checkpoint("mark-installed");
+    const n = await this.db.virtualCluster.updateMany({ where: this.guard(), data: { observedGeneration: row.generation } });
+    if (n.count !== 1) return { t: "superseded" };
+    this.row = { ...row, observedGeneration: row.generation };
+    return install ? { t: "wait", ms: spread(this.o.readyPollMs), note: "release installed, waiting for the control plane" } : null;
   }
 
-  private async checkReadyTimeout(why: string): Promise<void> {
+  /**
+   * Fails the cluster when the current provisioning episode (request, approval, retry, wake, drift repair)
+   * has lasted longer than readyTimeoutMs; otherwise returns the delay until the next readiness poll, which
+   * grows with the wait (a tenth of the elapsed time, between readyPollMs and 15 s): quick for clusters that
+   * come up in seconds, cheap for the ones that take minutes.
+   */
+  private async readinessPoll(why: string): Promise<number> {
     const start = await this.db.clusterEvent.findFirst({
       where: { clusterId: this.row.id, type: { in: EPISODE_START } },
       orderBy: { createdAt: "desc" },
       select: { createdAt: true },
     });
-    const since = start?.createdAt ?? this.row.createdAt;
-    if (this.now().getTime() - since.getTime() > this.o.readyTimeoutMs) {
+    const elapsed = this.now().getTime() - (start?.createdAt ?? this.row.createdAt).getTime();
+    if (elapsed > this.o.readyTimeoutMs) {
       throw new PermanentError(`The control plane did not become ready within ${formatDuration(this.o.readyTimeoutMs / 1000)}: ${why}`);
     }
+    return spread(Math.min(Math.max(this.o.readyPollMs, elapsed / 10), Math.max(this.o.readyPollMs, 15_000)));
   }
 
   private async drift(spec: ClusterSpec, obs: Observation): Promise<Next> {
@@ -374,7 +387,8 @@ export async function reconcileCluster(ctx: StepContext): Promise<StepOutcome> {
       // Not failable from this phase, or the intent changed meanwhile: try again soon.
       return release("retry", { requeueAfterMs: backoffMs(attempts, o.backoff), attempts, lastError: message });
     }
-    const delay = backoffMs(attempts, o.backoff);
+    const cap = Math.min(o.backoff.capMs ?? DEFAULT_BACKOFF.capMs, c.class === "transient" ? o.transientCapMs : Infinity);
+    const delay = backoffMs(attempts, { ...o.backoff, capMs: cap });
     log.info({ err: c.message, class: c.class, attempts, retryInMs: delay }, "reconcile step failed; retrying with backoff");
     return release("retry", { requeueAfterMs: delay, attempts, lastError: c.message });
   }

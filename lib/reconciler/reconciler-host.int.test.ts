@@ -40,7 +40,6 @@ let prisma: PrismaClient;
 let team: Awaited<ReturnType<typeof createTestTeam>>;
 let emulator: Emulator;
 let kube: KubeClient;
-let localHost: { id: string };
 const workers: Worker[] = [];
 let n = 0;
 
@@ -74,7 +73,6 @@ async function eventTypes(clusterId: string) {
 beforeAll(async () => {
   prisma = createPrisma(testDb.url(), 16);
   team = await createTestTeam(prisma, slug);
-  localHost = await prisma.hostCluster.findUniqueOrThrow({ where: { name: "local" } });
   kube = hostClient({ id: "test-kube", connection: "LOCAL", kubeconfigEncrypted: null, clientQps: 50, clientBurst: 100 });
   emulator = await startEmulator({ hostKubeconfig: testKubeconfig(), namespacePrefix: `vc-${slug}-`, pollMs: 300, log: () => {} });
 });

@@ -96,7 +96,13 @@ export class Worker {
       this.listener = new ReconcileListener({ connectionString: this.opts.databaseUrl, onNotify: () => this.kick(), onConnect: () => this.kick() });
       await this.listener.start();
     }
-    if (this.opts.metricsPort) await this.serveMetrics(this.opts.metricsPort);
+    if (this.opts.metricsPort) {
+      // Another worker on this machine may hold the port (npm start + npm run worker): run without it.
+      await this.serveMetrics(this.opts.metricsPort).catch((e: Error) => {
+        this.metricsServer = null;
+        this.log.warn({ port: this.opts.metricsPort, err: e.message }, "cannot serve worker metrics on this port (set WORKER_METRICS_PORT to another port, or 0); continuing without");
+      });
+    }
     if (this.opts.sweeps !== false) this.startSweeps({ ...DEFAULT_SWEEPS, ...(this.opts.sweeps ?? {}) });
     this.loopDone = this.loop();
     this.log.info({ concurrency: this.concurrency, leaseSeconds: this.leaseSeconds, listen: Boolean(this.listener) }, "reconciler worker started");
@@ -200,6 +206,7 @@ export class Worker {
         }
         outcome = result.outcome;
         if (this.state === "killed") return; // a dead process writes nothing
+        await this.opts.hooks?.checkpoint?.("release", claim.id);
         const released = await releaseClaim(this.db, { id: claim.id, generation: result.generation }, this.id, result.result);
         if (!released) log.warn("lease was lost before release; the step's verdict is dropped");
         const level = result.outcome === "retry" || result.outcome === "failed" ? "warn" : "debug";

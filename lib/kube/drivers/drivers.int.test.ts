@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PatchStrategy, setHeaderOptions, type V1Pod } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientFor, helmBin, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
 import { applyAll, deleteIfExists, getOrNull, loadManifests } from "../apply";
@@ -164,8 +164,8 @@ describe("flux driver against the real API server with the Flux CRDs", () => {
   it("writes a HelmRepository and a HelmRelease carrying the generated values", async () => {
     await driver.install(spec);
     await driver.install(spec);
-    const repo = await getOrNull<any>(client, { apiVersion: HELM_REPOSITORY_API, kind: "HelmRepository", metadata: { name: helmRepositoryName(spec), namespace: spec.namespace } });
-    expect(repo.spec).toEqual({ url: "https://charts.loft.sh", interval: "1h" });
+    const repo = await getOrNull<KubernetesObject & { spec: unknown }>(client, { apiVersion: HELM_REPOSITORY_API, kind: "HelmRepository", metadata: { name: helmRepositoryName(spec), namespace: spec.namespace } });
+    expect(repo?.spec).toEqual({ url: "https://charts.loft.sh", interval: "1h" });
     const hr = await getOrNull<HelmReleaseObject>(client, { apiVersion: HELM_RELEASE_API, kind: "HelmRelease", metadata: { name: spec.releaseName, namespace: spec.namespace } });
     expect(hr!.metadata?.generation).toBe(1);
     expect(hr!.spec).toMatchObject({

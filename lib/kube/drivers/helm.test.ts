@@ -66,6 +66,6 @@ describe("flux objects", () => {
     expect(hr.spec.chart).toEqual({
       spec: { chart: "vcluster", version: "0.26.0", sourceRef: { kind: "HelmRepository", name: "dev-charts", namespace: "vc-web-dev" }, interval: "1h" },
     });
-    expect((hr.spec.values as any).policies.podSecurityStandard).toBe("baseline");
+    expect(hr.spec.values).toMatchObject({ policies: { podSecurityStandard: "baseline" } });
   });
 });

@@ -1,0 +1,180 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { expect, type Browser, type Page, test } from "@playwright/test";
+import { signInAs } from "./fixtures/auth";
+import { AdminClustersPage, AdminHostsPage, AdminTemplatePage, AuditPage } from "./pages/admin-pages";
+import { ApprovalsPage } from "./pages/approvals-page";
+import { ClusterPage } from "./pages/cluster-page";
+import { RequestPage } from "./pages/request-page";
+
+// An admin's day: a developer asks for a Team dev cluster (needs approval), the admin approves it from the
+// queue, the developer watches it come up and then sleeps, wakes and deletes it. Several requests are
+// rejected at once with a reason. The governance pages (all clusters, templates, hosts, audit) work.
+
+const docsShots = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
+const suffix = Math.random().toString(36).slice(2, 6);
+
+async function shot(page: Page, name: string, docsName?: string) {
+  const file = `test-results/admin-${name}.png`;
+  await page.screenshot({ path: file, fullPage: true });
+  if (docsName) {
+    mkdirSync(docsShots, { recursive: true });
+    copyFileSync(file, path.join(docsShots, `${docsName}.png`));
+  }
+}
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, email);
+  return page;
+}
+
+/** Requests a Team dev cluster through the customize form and returns its id (we land on its page). */
+async function requestTeamDev(page: Page, name: string): Promise<string> {
+  const form = new RequestPage(page);
+  await form.goto("team-dev");
+  await form.name.fill(name);
+  await expect(form.submit).toHaveText(/Request for approval/);
+  await form.submit.click();
+  await page.waitForURL(/\/clusters\/[^/]+$/);
+  return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("a Team dev request is approved from the queue; its owner sees it ready, sleeps, wakes and deletes it", async ({ browser }) => {
+  test.setTimeout(420_000);
+  const name = `team-dev-${suffix}`;
+  const dev = await signedIn(browser, "dev.payments@example.com");
+  const clusterId = await requestTeamDev(dev, name);
+  const cluster = new ClusterPage(dev);
+  await cluster.waitForPhase("Pending approval", 30_000);
+
+  const admin = await signedIn(browser, "admin@example.com");
+  const approvals = new ApprovalsPage(admin);
+  await approvals.goto();
+  const row = approvals.row(name);
+  await expect(row).toContainText("Team dev v1");
+  await expect(row).toContainText("dev.payments@example.com");
+  await expect(row).toContainText("Payments");
+  await expect(row).toContainText("2 CPU");
+  await expect(approvals.impact(name)).toHaveText(/^after approval: \d+\/5 clusters, \d+(\.\d)?\/8 CPU, .+ of 16 GiB$/);
+  await shot(admin, "approvals", "approvals");
+
+  await approvals.approve(name, "for the Q4 migration");
+  await expect(admin.getByText(`Approved ${name}.`).first()).toBeVisible();
+  await expect(approvals.row(name)).toHaveCount(0);
+
+  // The owner's page polls: no reload needed.
+  await cluster.waitForPhase("Ready", 180_000);
+  await expect(cluster.timeline).toContainText("Approved by admin@example.com: for the Q4 migration");
+  await shot(dev, "cluster-ready");
+
+  await dev.getByRole("button", { name: "Sleep" }).click();
+  await cluster.waitForPhase("Sleeping", 90_000);
+  await dev.getByRole("button", { name: "Wake" }).click();
+  await cluster.waitForPhase("Ready", 120_000);
+
+  await dev.getByRole("button", { name: "Delete" }).click();
+  const confirm = dev.getByRole("dialog");
+  await confirm.getByLabel(/to confirm/).fill(name);
+  await confirm.getByRole("button", { name: "Delete cluster" }).click();
+  await cluster.waitForPhase("Deleted", 120_000);
+  await shot(dev, "cluster-deleted");
+
+  // The audit log tells the story.
+  const audit = new AuditPage(admin);
+  await audit.goto({ action: "cluster.approve" });
+  await expect(audit.table).toContainText("admin@example.com");
+  await audit.goto({ team: "payments" });
+  for (const action of ["cluster.request", "cluster.approve", "cluster.sleep", "cluster.wake", "cluster.delete"]) {
+    await expect(audit.table.getByText(action, { exact: true }).first()).toBeVisible();
+  }
+  await shot(admin, "audit");
+  expect(clusterId).toBeTruthy();
+  await dev.context().close();
+  await admin.context().close();
+});
+
+test("several requests are rejected at once with one reason, and the requesters see it", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const a = `reject-a-${suffix}`;
+  const b = `reject-b-${suffix}`;
+  const devA = await signedIn(browser, "dev.payments@example.com");
+  const idA = await requestTeamDev(devA, a);
+  const devB = await signedIn(browser, "dev.search@example.com");
+  await requestTeamDev(devB, b);
+
+  const admin = await signedIn(browser, "admin@example.com");
+  const approvals = new ApprovalsPage(admin);
+  await approvals.goto();
+  await approvals.select(a);
+  await approvals.select(b);
+  await expect(approvals.bulkBar).toContainText("2 selected");
+  await shot(admin, "bulk-selected");
+
+  // A rejection needs a reason: the dialog will not submit without one.
+  await approvals.bulkBar.getByRole("button", { name: /^Reject 2/ }).click();
+  const reason = approvals.dialog.getByLabel(/^Reason/);
+  await expect(reason).toHaveAttribute("required", "");
+  await approvals.dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await approvals.bulk("Reject", "Use a Sandbox for this; Team dev is for long-lived work");
+  await expect(admin.getByText("Rejected 2 requests.").first()).toBeVisible();
+  await expect(approvals.row(a)).toHaveCount(0);
+  await expect(approvals.row(b)).toHaveCount(0);
+
+  const cluster = new ClusterPage(devA);
+  await cluster.goto(idA);
+  await cluster.waitForPhase("Rejected", 30_000);
+  await expect(devA.getByText("Use a Sandbox for this").first()).toBeVisible();
+  for (const p of [devA, devB, admin]) await p.context().close();
+});
+
+test("the governance pages: all clusters with filters, a new template version with diff, hosts", async ({ page }) => {
+  test.setTimeout(240_000);
+  await signInAs(page, "admin@example.com");
+
+  const clusters = new AdminClustersPage(page);
+  await clusters.goto();
+  await expect(clusters.row(`team-dev-${suffix}`)).toContainText("Deleted");
+  await clusters.filter({ name: `reject-`, phase: "REJECTED" });
+  await expect(page).toHaveURL(/phase=REJECTED/);
+  await expect(clusters.row(`reject-a-${suffix}`)).toBeVisible();
+  await expect(clusters.row(`team-dev-${suffix}`)).toHaveCount(0);
+  await clusters.filter({ name: "", phase: "", team: "search" });
+  await expect(clusters.row(`reject-b-${suffix}`)).toBeVisible();
+  await expect(clusters.row(`reject-a-${suffix}`)).toHaveCount(0);
+  await shot(page, "clusters");
+
+  const template = new AdminTemplatePage(page);
+  await template.goto("ci-ephemeral");
+  await template.openNewVersion();
+  await template.values.fill("controlPlane:\n  backingStore: [\n");
+  await expect(page.getByText(/Flow sequence|line \d+/i).first()).toBeVisible();
+  await expect(template.publishButton()).toBeDisabled();
+  await template.parameters.fill('[{"name":"ttlHours","label":"Lifetime (hours)","type":"integer","min":1,"max":4,"default":9}]');
+  await expect(page.getByText('parameter "ttlHours" (default): needs min <= default <= max')).toBeVisible();
+  await template.values.fill("controlPlane:\n  backingStore:\n    database:\n      embedded:\n        enabled: true\n# published from the admin page by e2e\n");
+  await template.parameters.fill('[{"name":"ttlHours","label":"Lifetime (hours)","type":"integer","min":1,"max":4,"default":3}]');
+  await page.getByLabel("What changed").fill("Three hours by default");
+  await page.getByLabel("Default lifetime (hours)").fill("3");
+  await expect(template.diff("Values")).toContainText("# published from the admin page by e2e");
+  await expect(template.diff("Parameters")).toContainText('"default": 3');
+  await expect(template.diff("Settings")).toContainText("defaultTtlHours: 3");
+  await shot(page, "template-new-version");
+  await template.publishButton().click();
+  await expect(page.getByText("Version 2 published.").first()).toBeVisible();
+  await expect(template.version(2)).toContainText("Three hours by default");
+  await template.version(1).getByRole("button", { name: "Deprecate version 1" }).click();
+  await expect(template.version(1)).toContainText("Deprecated");
+  await shot(page, "template-versions");
+
+  const hosts = new AdminHostsPage(page);
+  await hosts.goto();
+  const local = hosts.host("local");
+  await expect(local.getByTestId("local-host-state")).toBeVisible();
+  await expect(local).toContainText("Virtual clusters");
+  await shot(page, "hosts");
+});

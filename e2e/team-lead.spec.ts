@@ -1,0 +1,64 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./fixtures/auth";
+import { adminNotFound } from "./pages/admin-pages";
+import { HomePage } from "./pages/home-page";
+import { TeamPage } from "./pages/team-page";
+
+// A team lead watches the team's quota: the numbers move when a member requests a cluster. Admin pages
+// are not for them, and other teams' pages do not exist for them.
+
+const docsShots = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
+
+test("the lead sees usage change after a member requests a cluster", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const leadContext = await browser.newContext();
+  const lead = await leadContext.newPage();
+  await signInAs(lead, "lead.payments@example.com");
+  const team = new TeamPage(lead);
+  await lead.getByRole("link", { name: "Team", exact: true }).click();
+  await expect(lead).toHaveURL(/\/teams\/payments$/);
+  await expect(team.heading).toHaveText("Payments");
+  await team.expectMember("lead.payments@example.com", "Lead");
+  await team.expectMember("dev.payments@example.com", "Member");
+  await expect(team.chart).toBeVisible();
+  const clustersBefore = await team.used("Clusters");
+  const cpuBefore = await team.used("CPU");
+  expect(await team.usage("Clusters")).toMatch(new RegExp(`^${clustersBefore} of 5$`));
+
+  const devContext = await browser.newContext();
+  const dev = await devContext.newPage();
+  await signInAs(dev, "dev.payments@example.com");
+  const home = new HomePage(dev);
+  await home.goto();
+  await home.createFromTemplate("CI ephemeral");
+  const clusterName = (await dev.getByRole("heading", { level: 1 }).innerText()).trim();
+
+  await lead.reload();
+  await expect.poll(() => team.used("Clusters")).toBe(clustersBefore + 1);
+  expect(await team.used("CPU")).toBe(cpuBefore + 500);
+  expect(await team.usage("CPU")).toMatch(/ CPU of 8 CPU$/);
+  await expect(team.ownerRow("dev.payments@example.com")).toContainText(clusterName);
+  await expect(team.expiring).toContainText(clusterName); // a CI cluster lives 2 hours
+  await lead.screenshot({ path: "test-results/team-lead-team.png", fullPage: true });
+  mkdirSync(docsShots, { recursive: true });
+  copyFileSync("test-results/team-lead-team.png", path.join(docsShots, "team.png"));
+  await leadContext.close();
+  await devContext.close();
+});
+
+test("admin pages are not found for a non-admin, and another team's page is not found either", async ({ page }) => {
+  await signInAs(page, "lead.payments@example.com");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Approvals" })).toHaveCount(0);
+  for (const url of ["/admin/approvals", "/admin/clusters", "/admin/templates", "/admin/teams", "/admin/hosts", "/admin/audit", "/admin/templates/sandbox"]) {
+    await page.goto(url);
+    await expect(adminNotFound(page), url).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveCount(0);
+  }
+  await page.screenshot({ path: "test-results/team-lead-admin-not-found.png", fullPage: true });
+  const team = new TeamPage(page);
+  await team.goto("search");
+  await expect(page.getByText("Team not found")).toBeVisible();
+  await expect(page.getByText("dev.search@example.com")).toHaveCount(0);
+});
