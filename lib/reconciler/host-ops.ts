@@ -1,5 +1,6 @@
 import { HostConnectionError, hostClient } from "@/lib/kube/client";
-import type { ClusterSpec } from "@/lib/kube/cluster-spec";
+import { MANAGED_BY, MANAGED_BY_LABEL, type ClusterSpec } from "@/lib/kube/cluster-spec";
+import { toKubeError } from "@/lib/kube/errors";
 import { driverFor } from "@/lib/kube/drivers/driver-for";
 import type { DriverStatus } from "@/lib/kube/drivers/types";
 import { deleteAll, ensureHostObjects, observe, sleep, wake, type Observation } from "@/lib/kube/vcluster-ops";
@@ -23,7 +24,12 @@ export interface HostOps {
   wake(spec: ClusterSpec): Promise<boolean>;
   /** Uninstalls the release and deletes the namespace; gone once both are absent. */
   deleteAll(spec: ClusterSpec): Promise<{ gone: boolean }>;
+  /** Optional bulk read for the drift sweep (else it observes each cluster). */
+  inventory?(): Promise<HostInventory>;
 }
+
+/** What exists on a host, from two list calls: portal namespaces, and `<namespace>/<name>` of vcluster StatefulSets. */
+export type HostInventory = { namespaces: Set<string>; statefulSets: Set<string> };
 
 export type HostOpsFactory = (host: HostRow) => HostOps;
 
@@ -45,5 +51,19 @@ export const kubeHostOps: HostOpsFactory = (host) => {
     sleep: (spec) => sleep(client, spec),
     wake: (spec) => wake(client, spec),
     deleteAll: (spec) => deleteAll(client, driver, spec),
+    inventory: async () => {
+      try {
+        const [namespaces, statefulSets] = await Promise.all([
+          client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` }),
+          client.apps.listStatefulSetForAllNamespaces({ labelSelector: "app=vcluster" }),
+        ]);
+        return {
+          namespaces: new Set(namespaces.items.map((n) => n.metadata?.name ?? "")),
+          statefulSets: new Set(statefulSets.items.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`)),
+        };
+      } catch (e) {
+        throw toKubeError(e);
+      }
+    },
   };
 };

@@ -316,7 +316,10 @@ describe("sweeps", () => {
     const c = await request();
     await waitForPhase(prisma, c.id, "READY");
     await retireOtherClusters(c.id);
+    const observes = host.count("observe");
     expect(await driftSweep(prisma, host.factory())).toMatchObject({ checked: 1, drifted: 0 });
+    expect(host.count("observe")).toBe(observes); // all present: the inventory sufficed
+    expect(await driftSweep(prisma, host.factory({ withInventory: false }))).toMatchObject({ checked: 1, drifted: 0 });
 
     host.deleteNamespace(c.namespace!);
     const r = await driftSweep(prisma, host.factory());

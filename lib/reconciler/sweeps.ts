@@ -7,7 +7,7 @@ import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { phaseTransitions, sweepActions } from "@/lib/metrics/registry";
 import { classifyError } from "./errors";
-import type { HostOpsFactory } from "./host-ops";
+import type { HostInventory, HostOpsFactory } from "./host-ops";
 import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
 
 // Periodic sweeps (DESIGN.md §4). Each is idempotent and guarded by compare-and-set, so two workers
@@ -90,27 +90,44 @@ export type DriftResult = { checked: number; drifted: number; unreachable: numbe
  * Re-reads the host for settled READY / SLEEPING clusters (not leased, intent observed). When the namespace or
  * the control-plane StatefulSet vanished behind the portal's back: phase 'drift' → PROVISIONING, a timeline
  * event saying so, and an enqueue — the reconciler recreates what is missing.
+ *
+ * Cost per host: two list calls (the portal's namespaces, vcluster StatefulSets) whatever the number of
+ * clusters, plus one observe() per *suspect* to confirm before acting. An unreachable host is skipped.
  */
-export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { limit?: number; concurrency?: number; log?: Logger } = {}): Promise<DriftResult> {
+export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { limit?: number; log?: Logger } = {}): Promise<DriftResult> {
   const log = opts.log ?? rootLog;
   const now = new Date();
   const rows = await db.virtualCluster.findMany({
     where: { phase: { in: ["READY", "SLEEPING"] }, hostClusterId: { not: null }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
     include: CLUSTER_SPEC_INCLUDE,
-    orderBy: { updatedAt: "asc" },
-    take: opts.limit ?? 500,
+    orderBy: { id: "asc" },
+    take: opts.limit ?? 5_000,
   });
   const settled = rows.filter((r) => r.generation === r.observedGeneration && r.hostCluster?.enabled !== false);
+  const byHost = new Map<string, typeof settled>();
+  for (const r of settled) byHost.set(r.hostClusterId!, [...(byHost.get(r.hostClusterId!) ?? []), r]);
+
   const result: DriftResult = { checked: 0, drifted: 0, unreachable: 0 };
-  const unreachableHosts = new Set<string>();
-  let i = 0;
-  const worker = async () => {
-    while (i < settled.length) {
-      const row = settled[i++]!;
-      if (unreachableHosts.has(row.hostClusterId!)) continue;
+  for (const group of byHost.values()) {
+    let ops: ReturnType<HostOpsFactory>;
+    let inventory: HostInventory | null = null;
+    try {
+      ops = hostOps(group[0]!.hostCluster!);
+      inventory = ops.inventory ? await ops.inventory() : null;
+    } catch (e) {
+      result.unreachable++;
+      log.warn({ hostClusterId: group[0]!.hostClusterId, err: classifyError(e).message }, "drift sweep could not read a host; skipped this round");
+      continue;
+    }
+    for (const row of group) {
       try {
         const spec = specFromRow(row);
-        const obs = await hostOps(row.hostCluster!).observe(spec);
+        if (inventory && inventory.namespaces.has(spec.namespace) && inventory.statefulSets.has(`${spec.namespace}/${spec.releaseName}`)) {
+          result.checked++;
+          continue;
+        }
+        // A suspect (or no inventory): confirm with a fresh read of this cluster.
+        const obs = await ops.observe(spec);
         result.checked++;
         const missing = obs.namespace === "absent" ? `namespace ${spec.namespace}` : obs.statefulSet === null ? `control plane StatefulSet ${spec.namespace}/${spec.releaseName}` : null;
         if (!missing) continue;
@@ -133,16 +150,15 @@ export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts
         }
       } catch (e) {
         const c = classifyError(e);
-        if (c.class === "transient") {
-          // One unreachable host should not cost a timeout per cluster on it.
-          unreachableHosts.add(row.hostClusterId!);
-          result.unreachable++;
-        }
         log.warn({ clusterId: row.id, err: c.message }, "drift sweep could not observe a cluster");
+        if (c.class === "transient") {
+          // The host went away mid-sweep: do not spend a timeout on each of its other clusters.
+          result.unreachable++;
+          break;
+        }
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  }
   return result;
 }
 

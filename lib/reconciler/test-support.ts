@@ -124,6 +124,11 @@ export class FakeHost {
         sts.readyAt = Date.now() + this.readyDelayMs;
         return true;
       },
+      inventory: async () => {
+        await this.enter("inventory");
+        for (const ns of [...this.namespaces.keys()]) this.nsState(ns);
+        return { namespaces: new Set(this.namespaces.keys()), statefulSets: new Set(this.statefulSets.keys()) };
+      },
       deleteAll: async (spec) => {
         await this.enter(`delete ${this.key(spec)}`);
         const st = this.nsState(spec.namespace);
@@ -134,8 +139,10 @@ export class FakeHost {
     };
   }
 
-  factory(): HostOpsFactory {
+  /** withInventory: false leaves out the bulk read, so the drift sweep observes cluster by cluster. */
+  factory({ withInventory = true }: { withInventory?: boolean } = {}): HostOpsFactory {
     const ops = this.ops();
+    if (!withInventory) delete ops.inventory;
     return () => ops;
   }
 
