@@ -57,6 +57,7 @@ export const seedTemplates: {
     maxTtlHours: number;
     approval: "AUTO" | "REQUIRED";
     expiryAction: "DELETE" | "SLEEP";
+    podSecurityStandard: "privileged" | "baseline" | "restricted";
   };
 }[] = [
   {
@@ -85,6 +86,7 @@ policies:
       maxTtlHours: 24,
       approval: "AUTO",
       expiryAction: "DELETE",
+      podSecurityStandard: "baseline",
     },
   },
   {
@@ -102,6 +104,7 @@ policies:
       maxTtlHours: 720,
       approval: "REQUIRED",
       expiryAction: "SLEEP",
+      podSecurityStandard: "restricted",
     },
   },
   {
@@ -124,6 +127,7 @@ policies:
       maxTtlHours: 4,
       approval: "AUTO",
       expiryAction: "DELETE",
+      podSecurityStandard: "restricted",
     },
   },
 ];

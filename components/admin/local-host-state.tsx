@@ -8,6 +8,7 @@ const tone: Record<LocalHostStatus["state"], BadgeTone> = {
   stopping: "warning",
   ready: "success",
   failed: "danger",
+  unavailable: "warning",
   external: "brand",
 };
 
@@ -18,6 +19,7 @@ const title: Record<LocalHostStatus["state"], string> = {
   stopping: "Stopping",
   ready: "Ready",
   failed: "Failed",
+  unavailable: "Unavailable",
   external: "Attached",
 };
 

@@ -142,7 +142,7 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
                       {i.template.name} v{i.template.version} · by {i.requester.name ? `${i.requester.name} (${i.requester.email})` : i.requester.email}
                     </p>
                     <p className="text-xs text-slate-500 dark:text-slate-400">
-                      <time dateTime={i.requestedAt} title={i.requestedAt}>{formatDistanceToNowStrict(new Date(i.requestedAt), { addSuffix: true })}</time>
+                      <time dateTime={i.requestedAt} title={i.requestedAt} suppressHydrationWarning>{formatDistanceToNowStrict(new Date(i.requestedAt), { addSuffix: true })}</time>
                       {" · "}
                       {i.why === "template" ? "template needs approval" : "over the team's approval threshold"}
                     </p>
@@ -249,6 +249,6 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
   );
 }
 
-export function QueueBadge({ count }: { count: number }) {
-  return <Badge tone={count > 0 ? "warning" : "neutral"}>{count} waiting</Badge>;
+export function QueueBadge({ count, more = false }: { count: number; more?: boolean }) {
+  return <Badge tone={count > 0 ? "warning" : "neutral"}>{count}{more ? "+" : ""} waiting</Badge>;
 }

@@ -27,6 +27,9 @@ export function quotaImpact(limits: QuotaLimits | null, committed: Resources, re
   return { limits, committed, after, fits, otherPending };
 }
 
+/** The queue shows at most this many (oldest first); deciding them brings the next ones up. */
+export const PENDING_APPROVALS_LIMIT = 200;
+
 /**
  * The approval queue, oldest first, with each request's quota impact. Pending requests already hold a
  * reservation, so the impact is computed against the team's *admitted* clusters: "after approval" is
@@ -37,7 +40,7 @@ export async function listPendingApprovals(ctx: DomainContext) {
   const pending = await ctx.db.virtualCluster.findMany({
     where: { phase: "PENDING_APPROVAL" },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: 500,
+    take: PENDING_APPROVALS_LIMIT,
     select: {
       id: true,
       name: true,

@@ -39,6 +39,13 @@ describe("local host status", () => {
     expect(interpretLocalHostStatus({ phase: "starting", detail: "starting etcd", ownerPid: 42 }, src, deps({ isAlive: () => false }))).toMatchObject({ state: "failed" });
   });
 
+  it("checks the pids npm start's status lists, and reports a machine without Go", () => {
+    const json = { state: "ready", detail: "ready: 3 nodes", pids: { etcd: 10, "kube-apiserver": 11 } };
+    expect(interpretLocalHostStatus(json, src, deps()).state).toBe("ready");
+    expect(interpretLocalHostStatus(json, src, deps({ isAlive: (pid) => pid !== 11 }))).toMatchObject({ state: "failed", label: expect.stringContaining("kube-apiserver has stopped") });
+    expect(interpretLocalHostStatus({ state: "unavailable", detail: "Go is not installed" }, src, deps())).toMatchObject({ state: "unavailable", label: "unavailable: Go is not installed" });
+  });
+
   it("says when a finished build has not been started", () => {
     expect(interpretLocalHostStatus({ state: "done", done: 7, total: 7 }, src, deps()).label).toContain("binaries built");
   });

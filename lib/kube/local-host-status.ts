@@ -4,12 +4,13 @@ import path from "node:path";
 import { env } from "@/lib/env";
 
 // The state of the LOCAL host cluster (scripts/k8s: etcd + kube-apiserver + controllers + kwok, built from
-// Go modules on first use), for the admin Hosts page. Read from the JSON status file that `npm run k8s:up`
-// keeps up to date — `.data/k8s/dev/state.json` unless VCP_LOCAL_K8S_STATUS_FILE names another — and,
-// while building, the build's progress.json ("building 3/7"). Only files are read: a page load never waits
-// on the API server.
+// Go modules on first use), for the admin Hosts page. Read from a JSON status file: VCP_LOCAL_K8S_STATUS_FILE
+// (`npm start` sets it to .data/local-k8s-status.json and refreshes it every 2 s with clusterStatus()), else
+// .data/local-k8s-status.json or the instance state `npm run k8s:up` keeps in .data/k8s/dev/state.json; while
+// building, also the build's progress.json ("building 3/7"). Only files are read and pids checked: a page
+// load never waits on the API server.
 
-export type LocalHostState = "not-started" | "building" | "starting" | "ready" | "stopping" | "failed" | "external";
+export type LocalHostState = "not-started" | "building" | "starting" | "ready" | "stopping" | "failed" | "unavailable" | "external";
 
 export type LocalHostStatus = {
   state: LocalHostState;
@@ -69,8 +70,15 @@ export function interpretLocalHostStatus(json: Json | null, source: string, deps
     case "stopping":
       if (interrupted) return { state: "failed", label: `${raw === "starting" ? "start" : "stop"} was interrupted${detail ? ` at: ${detail}` : ""}`, detail, updatedAt, source };
       return { state: raw, label: `${raw}${detail ? `: ${detail}` : ""}`, detail, updatedAt, source };
-    case "ready":
+    case "ready": {
+      // clusterStatus() lists the processes: a dead one means the file is older than the truth.
+      const pids = json.pids && typeof json.pids === "object" ? Object.entries(json.pids as Record<string, unknown>) : [];
+      const dead = pids.find(([, pid]) => typeof pid !== "number" || !deps.isAlive(pid));
+      if (dead) return { state: "failed", label: `not running: ${dead[0]} has stopped (restart with npm run k8s:up or npm start)`, detail, updatedAt, source };
       return { state: "ready", label: detail && detail.startsWith("ready") ? detail : `ready${detail ? `: ${detail}` : ""}`, detail, updatedAt, source };
+    }
+    case "unavailable":
+      return { state: "unavailable", label: `unavailable${detail ? `: ${detail}` : ""}`, detail, updatedAt, source };
     case "done":
       // A finished build with no instance state yet: binaries are there, nothing runs.
       return { state: "not-started", label: `binaries built; ${NOT_STARTED_HINT}`, detail, progress: inline, updatedAt, source };
@@ -85,7 +93,7 @@ export function interpretLocalHostStatus(json: Json | null, source: string, deps
 
 function readJson(file: string): Json | null {
   try {
-    const v: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const v: unknown = JSON.parse(readFileSync(/*turbopackIgnore: true*/ file, "utf8"));
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : null;
   } catch {
     return null;
@@ -101,17 +109,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export function localHostStatusFile(): string {
-  return path.resolve(env().VCP_LOCAL_K8S_STATUS_FILE ?? path.join(".data", "k8s", "dev", "state.json"));
+/** Where to look, in order: the configured file, else what `npm start` and `npm run k8s:up` write. */
+export function localHostStatusFiles(): string[] {
+  const configured = env().VCP_LOCAL_K8S_STATUS_FILE;
+  // turbopackIgnore: runtime files, not part of the build (keeps Next's file tracing from taking in the repo).
+  if (configured) return [path.resolve(/*turbopackIgnore: true*/ configured)];
+  const cwd = process.cwd();
+  return [path.join(/*turbopackIgnore: true*/ cwd, ".data", "local-k8s-status.json"), path.join(/*turbopackIgnore: true*/ cwd, ".data", "k8s", "dev", "state.json")];
 }
 
 /** The local host cluster's state as the status file tells it. */
-export function readLocalHostStatus(file: string = localHostStatusFile()): LocalHostStatus {
-  return interpretLocalHostStatus(readJson(file), file, {
+export function readLocalHostStatus(files: string[] = localHostStatusFiles()): LocalHostStatus {
+  let file = files[0]!;
+  let json: Json | null = null;
+  for (const f of files) {
+    json = readJson(f);
+    file = f;
+    if (json) break;
+  }
+  if (!json) file = files[0]!;
+  return interpretLocalHostStatus(json, file, {
     isAlive,
     kubeconfig: env().KUBECONFIG,
     readProgress: (k8sVersion) =>
-      readJson(path.join(path.dirname(file), "progress.json")) ??
-      (k8sVersion ? readJson(path.join(os.homedir(), ".cache", "vcluster-portal", `k8s-${k8sVersion}`, "progress.json")) : null),
+      readJson(path.join(/*turbopackIgnore: true*/ path.dirname(file), "progress.json")) ??
+      (k8sVersion ? readJson(path.join(/*turbopackIgnore: true*/ os.homedir(), ".cache", "vcluster-portal", `k8s-${k8sVersion}`, "progress.json")) : null),
   });
 }

@@ -16,6 +16,17 @@ export class TokenBucket {
     this.last = this.now();
   }
 
+  /** Takes a token only if one is available now (for callers that refuse rather than wait). */
+  tryTake(): boolean {
+    if (this.qps <= 0) return true;
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) * this.qps) / 1000);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
   /** Takes a token now and returns how many milliseconds the caller must wait before using it. */
   reserve(): number {
     if (this.qps <= 0) return 0;

@@ -29,6 +29,8 @@ describe("classifyError", () => {
     expect(chart.class).toBe("permanent");
     expect(chart.message).toMatch(/^Helm: UPGRADE FAILED: template: vcluster/);
     expect(classifyError(new HelmError("unable to build kubernetes objects from release manifest: error validating data", 1, "helm upgrade --install")).class).toBe("permanent");
+    const wrapped = classifyError(new HelmError('1 error occurred:; * StatefulSet in version "v1" cannot be handled as a StatefulSet', 1, "helm upgrade --install"));
+    expect(wrapped).toEqual({ class: "permanent", message: 'Helm: StatefulSet in version "v1" cannot be handled as a StatefulSet' });
   });
 
   it("fails at once on invalid objects and invalid templates", () => {

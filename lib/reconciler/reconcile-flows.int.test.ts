@@ -14,6 +14,7 @@ import { HelmError } from "@/lib/kube/drivers/helm";
 import { createDbRegistry } from "@/lib/metrics/db-metrics";
 import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { SimulatedCrash } from "./errors";
+import { PARKED_UNTIL } from "./queue";
 import type { Checkpoint } from "./reconcile-cluster";
 import { driftSweep, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
 import { ConcurrencyProbe, FakeHost, createTestTeam, unavailable, waitForPhase, waitUntil } from "./test-support";
@@ -57,6 +58,9 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop({ timeoutMs: 2_000 })));
+  // Every test brings its own FakeHost: park what earlier tests left due (e.g. a READY cluster whose dead
+  // worker never released it), so the next test's worker does not reconcile it against the wrong host.
+  await prisma.virtualCluster.updateMany({ data: { nextReconcileAt: PARKED_UNTIL, leaseOwner: null, leaseUntil: null } });
 });
 afterAll(async () => {
   await prisma.$disconnect();

@@ -20,6 +20,7 @@ export interface PostgresServer {
 const DIR_PREFIX = "vcp-pg-";
 const START_ATTEMPTS = 4; // a port picked as free can be taken by a parallel run before we bind it
 const READY_TIMEOUT_MS = 30_000;
+const STALE_AFTER_MS = 15 * 60_000;
 
 /** Highest installed `/usr/lib/postgresql/<major>/bin`, or a clear error telling how to install it. */
 export function findPostgresBin(): string {
@@ -68,33 +69,38 @@ function postgresOsUser(): OsUser | undefined {
   }
 }
 
-/** Removes data dirs left behind by runs that were killed (their postmaster is gone). */
+/**
+ * Removes data dirs left behind by runs that were killed (their postmaster is gone). Only dirs older
+ * than STALE_AFTER_MS: a young dir may be another run's initdb, whose pid file comes and goes.
+ */
 function sweepStaleDirs(): void {
   const tmp = os.tmpdir();
   for (const entry of readdirSync(tmp)) {
     if (!entry.startsWith(DIR_PREFIX)) continue;
     const dir = path.join(tmp, entry);
-    const pidFile = path.join(dir, "data", "postmaster.pid");
-    let alive = false;
     try {
-      const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-      if (pid > 0) {
-        process.kill(pid, 0);
-        alive = true;
-      }
-    } catch (err) {
-      // EPERM: the process exists but belongs to another user. Otherwise: no pid file or no such process.
-      if ((err as NodeJS.ErrnoException).code === "EPERM") alive = true;
+      if (Date.now() - statSync(dir).mtimeMs < STALE_AFTER_MS) continue;
+      if (postmasterAlive(path.join(dir, "data", "postmaster.pid"))) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // raced with its owner or another sweeper
     }
-    if (!alive) {
-      // A dir without a pid file may be another run's initdb in progress: leave young ones alone.
-      try {
-        const ageMs = Date.now() - statSync(dir).mtimeMs;
-        if (existsSync(pidFile) || ageMs > 10 * 60_000) rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // raced with another sweeper
-      }
-    }
+  }
+}
+
+function postmasterAlive(pidFile: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  } catch {
+    return false; // no pid file: the server is not running
+  }
+  if (!(pid > 0)) return true; // being written: assume alive
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"; // exists, another user's
   }
 }
 

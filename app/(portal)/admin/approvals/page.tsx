@@ -3,7 +3,7 @@ import { CheckCircle2 } from "lucide-react";
 import { ApprovalQueue, QueueBadge, type QueueItem } from "@/components/approvals/approval-queue";
 import { PageHeader } from "@/components/admin/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
-import { listPendingApprovals } from "@/lib/domain/list-pending-approvals";
+import { listPendingApprovals, PENDING_APPROVALS_LIMIT } from "@/lib/domain/list-pending-approvals";
 import { adminContext } from "../guard";
 import { decideApprovalsAction } from "./actions";
 
@@ -19,8 +19,13 @@ export default async function ApprovalsPage() {
       <PageHeader
         title="Approvals"
         description="Requests from templates that need an admin, or that cross a team's approval threshold. Oldest first; the bars show the team's quota before (solid) and after (light) approving."
-        actions={<QueueBadge count={items.length} />}
+        actions={<QueueBadge count={items.length} more={items.length >= PENDING_APPROVALS_LIMIT} />}
       />
+      {items.length >= PENDING_APPROVALS_LIMIT ? (
+        <p role="note" className="mb-3 text-sm text-amber-800 dark:text-amber-300">
+          Showing the oldest {PENDING_APPROVALS_LIMIT} requests; decide these to see the next ones.
+        </p>
+      ) : null}
       {items.length === 0 ? (
         <EmptyState icon={<CheckCircle2 className="size-5" />} title="Nothing to approve" description="New requests that need an admin's approval show up here." />
       ) : (

@@ -45,11 +45,13 @@ export default async function HostsPage() {
               />
               <CardBody className="space-y-4">
                 {h.connection === "LOCAL" && local ? <LocalHostState status={local} /> : null}
-                <p className="-mb-2 text-xs font-medium text-slate-500 dark:text-slate-400">Reserved by live virtual clusters</p>
-                <div className="grid gap-3 sm:grid-cols-3">
-                  <UsageBar size="sm" label="Virtual clusters" used={h.used.clusters} limit={h.maxClusters} />
-                  <UsageBar size="sm" label="CPU" used={h.used.cpuMillicores} limit={h.capacityCpuMillicores} format={formatCpu} />
-                  <UsageBar size="sm" label="Memory" used={h.used.memoryMiB} limit={h.capacityMemoryMiB} format={formatMemory} />
+                <div className="space-y-2">
+                  <p className="text-xs font-medium text-slate-500 dark:text-slate-400">Reserved by live virtual clusters</p>
+                  <div className="grid gap-3 sm:grid-cols-3">
+                    <UsageBar size="sm" label="Virtual clusters" used={h.used.clusters} limit={h.maxClusters} />
+                    <UsageBar size="sm" label="CPU" used={h.used.cpuMillicores} limit={h.capacityCpuMillicores} format={formatCpu} />
+                    <UsageBar size="sm" label="Memory" used={h.used.memoryMiB} limit={h.capacityMemoryMiB} format={formatMemory} />
+                  </div>
                 </div>
                 <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
                   <dt className="text-slate-500 dark:text-slate-400">Labels</dt>

@@ -1,6 +1,7 @@
 import { downloadKubeconfig } from "@/lib/domain/download-kubeconfig";
 import { apiRoute } from "@/lib/server/api-route";
 import { domainContext } from "@/lib/server/domain-context";
+import { enforceRateLimit } from "@/lib/server/request-rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,9 @@ export const dynamic = "force-dynamic";
  */
 export const GET = apiRoute(async (_req: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  const file = await downloadKubeconfig(await domainContext(), id);
+  const ctx = await domainContext();
+  enforceRateLimit("kubeconfig", ctx.actor.id, 30, 10);
+  const file = await downloadKubeconfig(ctx, id);
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

@@ -1,0 +1,82 @@
+// A second local host cluster, `test-b`, for integration tests that need more than one host (placement
+// across hosts). Started in a test file's beforeAll (or reused when already running) and released in its
+// afterAll. Like scripts/testenv/cluster.ts, each process registers as a user (a pid file), and the cluster
+// is stopped by the last live user — so two runs of the same file never pull it out from under each other.
+// Set VCP_KEEP_TEST_CLUSTER=1 to keep it running for faster reruns (`npm run k8s:down -- --name test-b`).
+//
+// Port base 18600 (override: VCP_TEST_B_PORT_BASE): 16400 is `dev`, 17400 `test`, and 18400 is already taken
+// by scripts/k8s/cluster.int.test.ts (`test-k8s`) and by ad-hoc instances such as `bench`.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export const SECOND_HOST = { name: "test-b", portBase: Number(process.env.VCP_TEST_B_PORT_BASE) || 18600 } as const;
+
+const usersDir = path.resolve(import.meta.dirname, "../../.data/test-b-cluster-users");
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Live processes other than this one registered as users (stale registrations are removed on the way). */
+function otherUsers(): number {
+  let n = 0;
+  for (const entry of readdirSync(usersDir, { withFileTypes: true })) {
+    const pid = Number(entry.name);
+    if (!pid || pid === process.pid) continue;
+    if (alive(pid)) n++;
+    else rmSync(path.join(usersDir, entry.name), { force: true });
+  }
+  return n;
+}
+
+export interface SecondHost {
+  name: string;
+  /** Admin kubeconfig file of `test-b`. */
+  kubeconfig: string;
+  server: string;
+  reused: boolean;
+  /** Unregisters this process; stops the cluster when no other live process uses it (unless VCP_KEEP_TEST_CLUSTER=1). */
+  release(): Promise<void>;
+}
+
+const defaultLog = (line: string) => console.error(`[testenv ${SECOND_HOST.name}] ${line}`);
+
+export async function upSecondHost(log: (line: string) => void = defaultLog): Promise<SecondHost> {
+  const k8s = await import("../k8s/cluster");
+  if (!process.env.PATH?.split(":").includes("/usr/local/go/bin")) process.env.PATH = `${process.env.PATH ?? ""}:/usr/local/go/bin`;
+  mkdirSync(usersDir, { recursive: true });
+  const me = path.join(usersDir, String(process.pid));
+  writeFileSync(me, `${new Date().toISOString()}\n`);
+  const unregister = () => rmSync(me, { force: true });
+  let res: Awaited<ReturnType<typeof k8s.upCluster>>;
+  try {
+    res = await k8s.upCluster({ ...SECOND_HOST, log });
+  } catch (err) {
+    unregister();
+    throw new Error(
+      `The second local host cluster "${SECOND_HOST.name}" could not be started: ${(err as Error).message}\n` +
+        `Start it by hand to see why: npm run k8s:up -- --name ${SECOND_HOST.name} --port-base ${SECOND_HOST.portBase}`,
+    );
+  }
+  return {
+    name: SECOND_HOST.name,
+    kubeconfig: res.kubeconfig,
+    server: res.server,
+    reused: res.reused,
+    release: async () => {
+      unregister();
+      if (process.env.VCP_KEEP_TEST_CLUSTER === "1") return;
+      const others = otherUsers();
+      if (others > 0) {
+        log(`leaving cluster "${SECOND_HOST.name}" running: ${others} other test run(s) use it`);
+        return;
+      }
+      await k8s.downCluster(SECOND_HOST.name, { log });
+    },
+  };
+}
