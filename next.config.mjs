@@ -20,6 +20,8 @@ const securityHeaders = [
 ];
 
 const nextConfig = {
+  // A second dev server in the same checkout (the e2e tier beside `npm start`) needs its own build dir.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages that must not be bundled (native/wasm or dynamic requires).

@@ -180,6 +180,7 @@ const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / who
 // ───────────────────────────── one run ─────────────────────────────
 
 type RunResult = {
+  label: string;
   workers: number;
   concurrency: number;
   requested: number;
@@ -191,6 +192,10 @@ type RunResult = {
   p50: number;
   p95: number;
   max: number;
+  /** First request → first READY (s). */
+  firstReadyS: number;
+  /** Per cluster, first step started → READY (s): how long a cluster takes once a worker starts on it. */
+  serviceP50: number;
   steps: number;
   retries: number;
   /** Σ over clusters of request→READY, and its parts (seconds). */
@@ -247,7 +252,7 @@ async function setupDatabase(ctx: Ctx, slug: string) {
   return { database, db, teamId: team.id, member: { db, actor, requestId: `bench-${slug}` } };
 }
 
-async function runOnce(ctx: Ctx, workers: number, clusters: number, slug: string, { cleanup }: { cleanup: boolean }): Promise<RunResult & { db: PrismaClient; teamId: string }> {
+async function runOnce(ctx: Ctx, label: string, workers: number, clusters: number, slug: string, { cleanup }: { cleanup: boolean }): Promise<RunResult & { db: PrismaClient; teamId: string }> {
   const { libs, opts } = ctx;
   const { database, db, teamId, member } = await setupDatabase(ctx, slug);
   const admin = adminConfig(ctx.adminKubeconfig);
@@ -314,6 +319,10 @@ async function runOnce(ctx: Ctx, workers: number, clusters: number, slug: string
   const durations = ready.map((r) => (r.readyAt!.getTime() - r.createdAt.getTime()) / 1000).sort((a, b) => a - b);
   const lastReady = Math.max(...ready.map((r) => r.readyAt!.getTime()));
   const windowS = ready.length ? (lastReady - t0) / 1000 : NaN;
+  const firstReadyS = ready.length ? (Math.min(...ready.map((r) => r.readyAt!.getTime())) - t0) / 1000 : NaN;
+  const service = ready
+    .map((r) => (r.readyAt!.getTime() - Math.min(...(rec.steps.get(r.id) ?? [{ start: r.createdAt.getTime() }]).map((x) => x.start))) / 1000)
+    .sort((a, b) => a - b);
 
   // Where the time went, summed over the clusters that became READY (each from its request to its READY).
   const kubeHisto = await readHistogram(libs.kubeRequestDuration, (l) => `${l.verb} ${l.resource}${l.code === "200" || l.code === "201" ? "" : ` (${l.code})`}`);
@@ -356,6 +365,7 @@ async function runOnce(ctx: Ctx, workers: number, clusters: number, slug: string
   for (const p of pool) await p.$disconnect();
 
   const result = {
+    label,
     workers,
     concurrency: opts.concurrency,
     requested: clusters,
@@ -367,6 +377,8 @@ async function runOnce(ctx: Ctx, workers: number, clusters: number, slug: string
     p50: percentile(durations, 50),
     p95: percentile(durations, 95),
     max: durations[durations.length - 1] ?? NaN,
+    firstReadyS,
+    serviceP50: percentile(service, 50),
     steps: stepCount,
     retries,
     time,
@@ -397,7 +409,7 @@ async function runOnce(ctx: Ctx, workers: number, clusters: number, slug: string
 // ───────────────────────────── minimum API calls ─────────────────────────────
 
 /** Objects the chart renders for a real cluster's values (helm must write each at least once). */
-async function chartObjectCount(libs: Libs, db: PrismaClient, teamId: string): Promise<{ count: number; kinds: string[]; isolateNetwork: boolean }> {
+async function chartObjectCount(libs: Libs, db: PrismaClient, teamId: string): Promise<{ count: number; kinds: string[]; isolateNetwork: boolean; namespace: string; release: string }> {
   const row = await db.virtualCluster.findFirstOrThrow({ where: { teamId }, include: libs.CLUSTER_SPEC_INCLUDE });
   const spec = libs.specFromRow(row);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vcp-bench-tpl-"));
@@ -409,7 +421,7 @@ async function chartObjectCount(libs: Libs, db: PrismaClient, teamId: string): P
       .split(/^---$/m)
       .map((d) => /^kind:\s*(\S+)/m.exec(d)?.[1])
       .filter((k): k is string => Boolean(k));
-    return { count: kinds.length, kinds, isolateNetwork: spec.isolateNetwork };
+    return { count: kinds.length, kinds, isolateNetwork: spec.isolateNetwork, namespace: spec.namespace, release: spec.releaseName };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -417,60 +429,84 @@ async function chartObjectCount(libs: Libs, db: PrismaClient, teamId: string): P
 
 // ───────────────────────────── report ─────────────────────────────
 
-function report(results: RunResult[], min: { portal: number; helm: number; portalWhat: string; helmWhat: string }, opts: Options) {
+type Minimum = { portal: number; helm: number; portalWhat: string; helmWhat: string };
+
+function report(results: RunResult[], min: Minimum, helmStatusCalls: number | null, opts: Options) {
   const n = (r: RunResult) => Math.max(1, r.ready);
   console.log("\nThroughput and latency (request → READY)");
-  console.log("| workers × concurrency | READY / requested | wall s (first request → last READY) | clusters/s | p50 s | p95 s | max s | steps/cluster | retries |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| run | workers × concurrency | READY / requested | wall s (first request → last READY) | clusters/s | first READY s | p50 s | p95 s | max s | p50 first step → READY s | steps/cluster | retries |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
-    console.log(`| ${r.workers} × ${r.concurrency} | ${r.ready} / ${r.requested} | ${f1(r.windowS)} | ${f2(r.throughput)} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.max)} | ${f1(r.steps / n(r))} | ${r.retries} |`);
+    console.log(
+      `| ${r.label} | ${r.workers} × ${r.concurrency} | ${r.ready} / ${r.requested} | ${f1(r.windowS)} | ${f2(r.throughput)} | ${f1(r.firstReadyS)} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.max)} | ${f1(r.serviceP50)} | ${f1(r.steps / n(r))} | ${r.retries} |`,
+    );
   }
-  const base = results.find((r) => r.workers === 1);
-  for (const r of results) {
-    if (base && r !== base) console.log(`throughput ${r.workers} workers / 1 worker: ${f2(r.throughput / base.throughput)}×`);
+  const scaled = results.filter((r) => r.requested === opts.clusters);
+  const base = scaled.find((r) => r.workers === 1);
+  for (const r of scaled) {
+    if (base && r !== base) console.log(`throughput ${r.workers} workers / 1 worker (same run): ${f2(r.throughput / base.throughput)}×`);
   }
 
   console.log("\nWhere request → READY went (Σ over clusters; portal share = queued + portal code in steps + client rate-limit wait)");
-  console.log("| workers | Σ request→READY s | queued for a worker | portal code in steps (DB, logic) | kube client calls | of which rate-limit wait | helm processes | waiting for the control plane | portal share |");
+  console.log("| run | Σ request→READY s | queued for a worker | portal code in steps (DB, logic) | kube client calls | of which rate-limit wait | helm processes | waiting for the control plane | portal share |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
     const t = r.time;
     const portal = t.queued + t.portalInStep + t.rateLimitWait;
     console.log(
-      `| ${r.workers} | ${f1(t.total)} | ${pct(t.queued, t.total)} | ${pct(t.portalInStep, t.total)} | ${pct(t.kube, t.total)} | ${pct(t.rateLimitWait, t.total)} | ${pct(t.helm, t.total)} | ${pct(t.waitingForHost, t.total)} | **${pct(portal, t.total)}** |`,
+      `| ${r.label} | ${f1(t.total)} | ${pct(t.queued, t.total)} | ${pct(t.portalInStep, t.total)} | ${pct(t.kube, t.total)} | ${pct(t.rateLimitWait, t.total)} | ${pct(t.helm, t.total)} | ${pct(t.waitingForHost, t.total)} | **${pct(portal, t.total)}** |`,
     );
   }
   console.log("\nInside the steps only (Σ step time = worker busy time)");
-  console.log("| workers | Σ step s | portal code | kube client calls | helm processes | portal CPU s / cluster | helm CPU s / cluster |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| run | Σ step s | step s / cluster | portal code | kube client calls | helm processes | portal CPU s / cluster | helm CPU s / cluster |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
     const t = r.time;
-    console.log(`| ${r.workers} | ${f1(t.stepTotal)} | ${pct(t.portalInStep, t.stepTotal)} | ${pct(t.kube, t.stepTotal)} | ${pct(t.helm, t.stepTotal)} | ${f2(r.portalCpuS / n(r))} | ${f2(r.helmCpuS / n(r))} |`);
+    console.log(
+      `| ${r.label} | ${f1(t.stepTotal)} | ${f2(t.stepTotal / n(r))} | ${pct(t.portalInStep, t.stepTotal)} | ${pct(t.kube, t.stepTotal)} | ${pct(t.helm, t.stepTotal)} | ${f2(r.portalCpuS / n(r))} | ${f2(r.helmCpuS / n(r))} |`,
+    );
   }
 
   console.log(`\nKubernetes API requests per cluster (minimum: portal ${min.portal} = ${min.portalWhat}; helm ${min.helm} = ${min.helmWhat}; total ${min.portal + min.helm})`);
-  console.log("| workers | portal (client metric) | portal (host APF count) | helm (host APF count) | helm processes | total | portal / min | helm / min | total / min |");
+  console.log("| run | portal (client metric) | portal (host APF count) | helm (host APF count) | helm processes | total | portal / min | helm / min | total / min |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
     const portal = r.portalCalls / n(r);
     const portalServer = r.server[FLOW_PORTAL].requests / n(r);
     const helm = r.server[FLOW_HELM].requests / n(r);
     const procs = [...r.helmProcesses.values()].reduce((a, b) => a + b, 0) / n(r);
-    console.log(`| ${r.workers} | ${f1(portal)} | ${f1(portalServer)} | ${f1(helm)} | ${f1(procs)} | ${f1(portal + helm)} | ${f2(portal / min.portal)} | ${f2(helm / min.helm)} | ${f2((portal + helm) / (min.portal + min.helm))} |`);
+    console.log(
+      `| ${r.label} | ${f1(portal)} | ${f1(portalServer)} | ${f1(helm)} | ${f1(procs)} | ${f1(portal + helm)} | ${f2(portal / min.portal)} | ${f2(helm / min.helm)} | ${f2((portal + helm) / (min.portal + min.helm))} |`,
+    );
   }
+  if (helmStatusCalls !== null) console.log(`  one \`helm status\` of an installed release = ${helmStatusCalls} API requests (measured after the runs)`);
   for (const r of results) {
     const kinds = [...r.portalCallsByKind.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${f1(v / n(r))}`);
     const procs = [...r.helmProcesses.entries()].map(([k, v]) => `helm ${k} ${f1(v / n(r))}`);
-    console.log(`  ${r.workers} worker(s), per cluster: ${kinds.join(", ")}; ${procs.join(", ")}`);
+    console.log(`  ${r.label}, per cluster: ${kinds.join(", ")}; ${procs.join(", ")}`);
   }
   for (const r of results) {
-    if (r.errors.size) console.log(`  ${r.workers} worker(s), host operation errors (retried): ${[...r.errors.entries()].map(([k, v]) => `${v}× ${k}`).join(" | ")}`);
+    if (r.errors.size) console.log(`  ${r.label}, host operation errors (retried): ${[...r.errors.entries()].map(([k, v]) => `${v}× ${k}`).join(" | ")}`);
   }
   console.log("\nRuns");
   for (const r of results) {
-    console.log(`  ${r.workers} worker(s): requests submitted in ${f1(r.submitS)} s; load average before ${r.loadBefore.map(f2).join(" ")}, after ${r.loadAfter.map(f2).join(" ")}; cleanup: ${r.cleanup}`);
+    console.log(`  ${r.label}: requests submitted in ${f1(r.submitS)} s; load average before ${r.loadBefore.map(f2).join(" ")}, after ${r.loadAfter.map(f2).join(" ")}; cleanup: ${r.cleanup}`);
   }
-  console.log(`  options: --clusters=${opts.clusters} --workers=${opts.workers.join(",")} --concurrency=${opts.concurrency} --qps=${opts.qps} --burst=${opts.burst} --emulator-poll-ms=${opts.emulatorPollMs} --template=${opts.template}`);
+  console.log(
+    `  options: --clusters=${opts.clusters} --workers=${opts.workers.join(",")} --concurrency=${opts.concurrency} --qps=${opts.qps} --burst=${opts.burst} --emulator-poll-ms=${opts.emulatorPollMs} --template=${opts.template}`,
+  );
+}
+
+/** API requests one `helm status` makes (through the wrapper, as the helm identity). */
+async function helmStatusCost(helmBin: string, kubeconfig: string, adminKubeconfig: string, namespace: string, release: string): Promise<number | null> {
+  const admin = adminConfig(adminKubeconfig);
+  try {
+    const before = await serverCounts(admin);
+    execFileSync(helmBin, ["status", release, "--namespace", namespace, "--output", "json", "--kubeconfig", kubeconfig], { stdio: "ignore" });
+    return diffCounts(await serverCounts(admin), before)[FLOW_HELM].requests;
+  } catch {
+    return null;
+  }
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -512,13 +548,13 @@ export async function run(): Promise<void> {
     // Warm-up (not reported): starts the emulator's shared API server, fills helm's discovery cache and the JIT.
     // Its cluster stays, so the shared API server keeps running for the measured runs.
     say("warm-up: one cluster (not measured)");
-    const warm = await runOnce(ctx, 1, 1, "benchwarm", { cleanup: false });
+    const warm = await runOnce(ctx, "warm-up", 1, 1, "benchwarm", { cleanup: false });
     if (warm.ready !== 1) throw new Error("the warm-up cluster did not become READY; see the messages above");
     say(`warm-up cluster READY in ${f1(warm.p50)} s`);
     const chart = await chartObjectCount(libs, warm.db, warm.teamId);
     await warm.db.$disconnect();
     const portalMin = 3 + (chart.isolateNetwork ? 2 : 0) + 2;
-    const min = {
+    const min: Minimum = {
       portal: portalMin,
       portalWhat: `apply Namespace, ResourceQuota, LimitRange${chart.isolateNetwork ? ", 2 NetworkPolicies" : ""} + read StatefulSet + read Secret`,
       helm: chart.count + 1,
@@ -526,14 +562,22 @@ export async function run(): Promise<void> {
     };
 
     const results: RunResult[] = [];
-    for (const w of opts.workers) {
+    say("solo: one cluster on an idle reconciler (latency without queueing)");
+    const solo = await runOnce(ctx, "solo", 1, 1, "benchsolo", { cleanup: true });
+    results.push(solo);
+    await solo.db.$disconnect().catch(() => {});
+    say(`  READY in ${f1(solo.p50)} s; ${solo.cleanup}`);
+    for (const [i, w] of opts.workers.entries()) {
       say(`run: ${opts.clusters} clusters, ${w} worker(s) × concurrency ${opts.concurrency}`);
-      const r = await runOnce(ctx, w, opts.clusters, `bench${w}w`, { cleanup: true });
+      const last = i === opts.workers.length - 1;
+      const r = await runOnce(ctx, `${opts.clusters} clusters`, w, opts.clusters, `bench${w}w`, { cleanup: !last });
       results.push(r);
-      say(`  ${r.ready}/${r.requested} READY in ${f1(r.windowS)} s (${f2(r.throughput)} clusters/s), p50 ${f1(r.p50)} s, p95 ${f1(r.p95)} s; ${r.cleanup}`);
+      if (last) await r.db.$disconnect();
+      say(`  ${r.ready}/${r.requested} READY in ${f1(r.windowS)} s (${f2(r.throughput)} clusters/s), p50 ${f1(r.p50)} s, p95 ${f1(r.p95)} s; cleanup: ${r.cleanup}`);
     }
-    report(results, min, opts);
-    say("done; cleaning up");
+    const helmStatus = await helmStatusCost(host.helmWrapper, host.portalKubeconfig, cluster.kubeconfig, chart.namespace, chart.release);
+    report(results, min, helmStatus, opts);
+    say(opts.keepCluster ? "done; the bench cluster keeps running (--keep-cluster)" : "done; removing the bench cluster");
   } finally {
     for (const c of cleanups.reverse()) await c().catch((e: Error) => console.error(`cleanup: ${e.message}`));
     fs.rmSync(workDir, { recursive: true, force: true });

@@ -76,7 +76,12 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   if (existsSync(path.join(root, "scripts", "worker.ts"))) {
     state.services.push(startService("worker", "npm", ["run", "worker"], { cwd: root, env: { ...env, VCP_PROCESS: "worker" }, logDir }));
   }
-  log(`next dev on ${baseURL}${state.services.length > 1 ? " + worker" : ""}; logs in ${path.relative(root, logDir)}/`);
+  // kwok pods run no containers: the emulator gives each ready vcluster StatefulSet a real API server and
+  // writes its vc-<release> Secret, so READY clusters hand out kubeconfigs that work.
+  state.services.push(
+    startService("vcluster-emulator", path.join(bin, "tsx"), ["scripts/vcluster-emulator/main.ts", "--kubeconfig", state.cluster.kubeconfig, "--namespace-prefix", "vc-"], { cwd: root, env, logDir }),
+  );
+  log(`next dev on ${baseURL} + worker + vcluster emulator; logs in ${path.relative(root, logDir)}/`);
 
   // First request compiles the route: warm the sign-in page up so the first test does not pay for it.
   await waitForHttp(`${baseURL}/signin`, web, { ok: (s) => s === 200 });

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import pg from "pg";
 import { signInAs } from "./fixtures/auth";
 import { adminNotFound } from "./pages/admin-pages";
 import { HomePage } from "./pages/home-page";
@@ -11,14 +12,35 @@ import { TeamPage } from "./pages/team-page";
 
 const docsShots = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
 
+// A fresh e2e database has no past: stand in for 29 earlier runs of the reconciler's daily usage sweep
+// (yesterday and before; today's point stays the page's live figure), so the chart has a history to draw.
+test.beforeAll(async () => {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`
+      INSERT INTO "UsageSnapshot" (id, "teamId", day, clusters, "cpuMillicores", "memoryMiB")
+      SELECT 'e2e_' || md5(t.id || d::text), t.id, d::date, n, n * 1000, n * 2048
+        FROM "Team" t, generate_series(current_date - 29, current_date - 1, interval '1 day') d,
+             LATERAL (SELECT greatest(0, round(2 + 1.5 * sin(extract(epoch FROM d) / 300000)))::int AS n) x
+       WHERE t.slug = 'payments'
+      ON CONFLICT ("teamId", day) DO NOTHING`);
+  } finally {
+    await client.end();
+  }
+});
+
 test("the lead sees usage change after a member requests a cluster", async ({ browser }) => {
   test.setTimeout(180_000);
   const leadContext = await browser.newContext();
   const lead = await leadContext.newPage();
   await signInAs(lead, "lead.payments@example.com");
   const team = new TeamPage(lead);
-  await lead.getByRole("link", { name: "Team", exact: true }).click();
-  await expect(lead).toHaveURL(/\/teams\/payments$/);
+  // The lead's nav points at the team page (opened directly: in `next dev` the first visit compiles the route).
+  await expect(lead.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team", exact: true })).toHaveAttribute("href", "/teams/payments");
+  await team.goto("payments");
   await expect(team.heading).toHaveText("Payments");
   await team.expectMember("lead.payments@example.com", "Lead");
   await team.expectMember("dev.payments@example.com", "Member");

@@ -177,7 +177,7 @@ afterAll(async () => {
   await second?.release();
 });
 
-describe("placement across two host clusters", () => {
+describe("placement across two host clusters", { timeout: 240_000 }, () => {
   it("a template restricted to host labels lands on the matching host and becomes READY there", async () => {
     startWorker();
     // region=us: B, although A has more free capacity.
