@@ -9,7 +9,8 @@
  *
  * Environment:
  *   BENCH_N=40            measured requests per page (after BENCH_WARMUP=5 unmeasured ones)
- *   BENCH_SKIP_BUILD=1    reuse the existing production build in .next
+ *   BENCH_SKIP_BUILD=1    reuse the production build in .next/bench (the bench's own dist dir, so it
+ *                         never collides with `npm start` or `next dev` in the same checkout)
  *   BENCH_BASE_URL, DATABASE_URL, AUTH_SECRET
  *                         measure an already running production server on a database seeded with --large
  *                         (nothing is started or built then)
@@ -28,6 +29,7 @@ const bin = path.join(root, "node_modules", ".bin");
 const N = Number(process.env.BENCH_N ?? 40);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const TEAM = "bench-042";
+const DIST_DIR = ".next/bench";
 const log = (line: string) => console.log(`[bench pages] ${line}`);
 
 function sh(cmd: string, args: string[], env: Record<string, string | undefined>): Promise<void> {
@@ -149,7 +151,7 @@ export async function run(): Promise<void> {
       log(`postgres on port ${pgServer.port}: migrated and seeded with --large in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       if (process.env.BENCH_SKIP_BUILD !== "1") {
         t = Date.now();
-        await sh("next", ["build"], { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+        await sh("next", ["build"], { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: DIST_DIR });
         log(`next build in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       }
       const port = await freePort();
@@ -162,6 +164,7 @@ export async function run(): Promise<void> {
           ...process.env,
           PATH: `${bin}:${process.env.PATH ?? ""}`,
           NODE_ENV: "production",
+          NEXT_DIST_DIR: DIST_DIR,
           DATABASE_URL: url,
           AUTH_SECRET: secret,
           AUTH_URL: base,

@@ -196,6 +196,9 @@ type RunResult = {
   firstReadyS: number;
   /** Per cluster, first step started → READY (s): how long a cluster takes once a worker starts on it. */
   serviceP50: number;
+  /** Per cluster, the emulator wrote Secret vc-<release> (host side done) → READY recorded (s): p50 / p95. */
+  noticeP50: number;
+  noticeP95: number;
   steps: number;
   retries: number;
   /** Σ over clusters of request→READY, and its parts (seconds). */
@@ -229,7 +232,18 @@ async function loadLibs() {
   };
 }
 
-type Ctx = { libs: Libs; opts: Options; adminUrl: string; helmLog: string; adminKubeconfig: string };
+type Ctx = { libs: Libs; opts: Options; adminUrl: string; helmLog: string; adminKubeconfig: string; emulatorLog: string };
+
+/** When the emulator wrote each namespace's Secret vc-<release> (ms), from its timestamped log. */
+function secretsWritten(emulatorLog: string): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!fs.existsSync(emulatorLog)) return out;
+  for (const line of fs.readFileSync(emulatorLog, "utf8").split("\n")) {
+    const m = /^(\d+) \[emulator\] wrote Secret ([^/\s]+)\/vc-/.exec(line);
+    if (m && !out.has(m[2]!)) out.set(m[2]!, Number(m[1]));
+  }
+  return out;
+}
 
 async function setupDatabase(ctx: Ctx, slug: string) {
   const { libs, opts } = ctx;
@@ -303,9 +317,9 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
   if (submitErrors.length) throw new Error(`requests failed:\n${submitErrors.slice(0, 5).join("\n")}`);
 
   const deadline = t0 + opts.timeoutS * 1000;
-  let rows = await db.virtualCluster.findMany({ where: { teamId }, select: { id: true, name: true, phase: true, createdAt: true, readyAt: true, lastError: true } });
+  let rows = await db.virtualCluster.findMany({ where: { teamId }, select: { id: true, name: true, namespace: true, phase: true, createdAt: true, readyAt: true, lastError: true } });
   while (Date.now() < deadline) {
-    rows = await db.virtualCluster.findMany({ where: { teamId }, select: { id: true, name: true, phase: true, createdAt: true, readyAt: true, lastError: true } });
+    rows = await db.virtualCluster.findMany({ where: { teamId }, select: { id: true, name: true, namespace: true, phase: true, createdAt: true, readyAt: true, lastError: true } });
     if (rows.every((r) => r.phase === "READY" || r.phase === "FAILED")) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -322,6 +336,11 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
   const firstReadyS = ready.length ? (Math.min(...ready.map((r) => r.readyAt!.getTime())) - t0) / 1000 : NaN;
   const service = ready
     .map((r) => (r.readyAt!.getTime() - Math.min(...(rec.steps.get(r.id) ?? [{ start: r.createdAt.getTime() }]).map((x) => x.start))) / 1000)
+    .sort((a, b) => a - b);
+  const written = secretsWritten(ctx.emulatorLog);
+  const notice = ready
+    .filter((r) => r.namespace && written.has(r.namespace))
+    .map((r) => (r.readyAt!.getTime() - written.get(r.namespace!)!) / 1000)
     .sort((a, b) => a - b);
 
   // Where the time went, summed over the clusters that became READY (each from its request to its READY).
@@ -357,7 +376,7 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
   const helmProcesses = new Map<string, number>();
   for (const p of readHelmLog(ctx.helmLog)) helmProcesses.set(p.cmd, (helmProcesses.get(p.cmd) ?? 0) + 1);
 
-  let cleanupNote = "kept";
+  let cleanupNote = "none (left to the teardown)";
   if (cleanup) {
     const c = await deleteNamespaces(admin, `${libs.TEAM_ID_LABEL}=${teamId}`, 180_000);
     cleanupNote = c.seconds === null ? `${c.count} namespaces still terminating after 180 s` : `${c.count} namespaces deleted in ${f1(c.seconds)} s`;
@@ -379,6 +398,8 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
     max: durations[durations.length - 1] ?? NaN,
     firstReadyS,
     serviceP50: percentile(service, 50),
+    noticeP50: percentile(notice, 50),
+    noticeP95: percentile(notice, 95),
     steps: stepCount,
     retries,
     time,
@@ -434,11 +455,13 @@ type Minimum = { portal: number; helm: number; portalWhat: string; helmWhat: str
 function report(results: RunResult[], min: Minimum, helmStatusCalls: number | null, opts: Options) {
   const n = (r: RunResult) => Math.max(1, r.ready);
   console.log("\nThroughput and latency (request → READY)");
-  console.log("| run | workers × concurrency | READY / requested | wall s (first request → last READY) | clusters/s | first READY s | p50 s | p95 s | max s | p50 first step → READY s | steps/cluster | retries |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log(
+    "| run | workers × concurrency | READY / requested | wall s (first request → last READY) | clusters/s | first READY s | p50 s | p95 s | max s | p50 first step → READY s | p50 / p95 host done → READY s | steps/cluster | retries |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
     console.log(
-      `| ${r.label} | ${r.workers} × ${r.concurrency} | ${r.ready} / ${r.requested} | ${f1(r.windowS)} | ${f2(r.throughput)} | ${f1(r.firstReadyS)} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.max)} | ${f1(r.serviceP50)} | ${f1(r.steps / n(r))} | ${r.retries} |`,
+      `| ${r.label} | ${r.workers} × ${r.concurrency} | ${r.ready} / ${r.requested} | ${f1(r.windowS)} | ${f2(r.throughput)} | ${f1(r.firstReadyS)} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.max)} | ${f1(r.serviceP50)} | ${f1(r.noticeP50)} / ${f1(r.noticeP95)} | ${f1(r.steps / n(r))} | ${r.retries} |`,
     );
   }
   const scaled = results.filter((r) => r.requested === opts.clusters);
@@ -539,12 +562,16 @@ export async function run(): Promise<void> {
     process.env.HELM_BIN = host.helmWrapper;
     process.env.VCLUSTER_CHART_REPO = path.join(repoRoot, "charts", "vcluster-test");
     const libs = await loadLibs();
+    // A reused bench cluster (--keep-cluster) may hold namespaces of an earlier invocation: start empty.
+    const leftovers = await deleteNamespaces(adminConfig(cluster.kubeconfig), `${libs.MANAGED_BY_LABEL}=${libs.MANAGED_BY}`, 180_000);
+    if (leftovers.count) say(`removed ${leftovers.count} namespaces left by an earlier invocation`);
 
     say(`starting the vcluster emulator (light mode, poll ${opts.emulatorPollMs} ms) in a child process`);
-    const emulator = await startEmulatorProcess(cluster.kubeconfig, opts.emulatorPollMs, path.join(workDir, "emulator.log"));
+    const emulatorLog = path.join(workDir, "emulator.log");
+    const emulator = await startEmulatorProcess(cluster.kubeconfig, opts.emulatorPollMs, emulatorLog);
     cleanups.push(() => emulator.stop());
 
-    const ctx: Ctx = { libs, opts, adminUrl: pg.adminUrl, helmLog: host.helmLog, adminKubeconfig: cluster.kubeconfig };
+    const ctx: Ctx = { libs, opts, adminUrl: pg.adminUrl, helmLog: host.helmLog, adminKubeconfig: cluster.kubeconfig, emulatorLog };
     // Warm-up (not reported): starts the emulator's shared API server, fills helm's discovery cache and the JIT.
     // Its cluster stays, so the shared API server keeps running for the measured runs.
     say("warm-up: one cluster (not measured)");

@@ -1,3 +1,5 @@
+export {};
+
 /**
  * npm run bench [-- pages|provisioning]: benchmarks that print ratios against a baseline measured in the
  * same run. Not tests: nothing here asserts a time.

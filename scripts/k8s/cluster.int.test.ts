@@ -26,7 +26,7 @@ let c: Clients;
 
 describe('local kubernetes host cluster', () => {
   beforeAll(async () => {
-    up = await upCluster({ name: NAME, portBase: 18400, log: (l) => console.log(l) });
+    up = await upCluster({ name: NAME, log: (l) => console.log(l) });
     c = clientsFor(up.kubeconfig);
   }, 60 * 60_000);
 
@@ -40,7 +40,7 @@ describe('local kubernetes host cluster', () => {
     expect(fs.existsSync(up.kubeconfig)).toBe(true);
     const st = await clusterStatus(NAME);
     expect(st.state).toBe('ready');
-    const again = await upCluster({ name: NAME, portBase: 18400 });
+    const again = await upCluster({ name: NAME });
     expect(again.reused).toBe(true);
     expect(again.kubeconfig).toBe(up.kubeconfig);
     expect(Object.keys(processRss(NAME)).sort()).toEqual(
