@@ -25,7 +25,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages that must not be bundled (native/wasm or dynamic requires).
-  serverExternalPackages: ["@kubernetes/client-node", "pino", "pino-pretty", "prom-client", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["@kubernetes/client-node", "pino", "prom-client", "pg", "@prisma/adapter-pg"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -35,6 +35,8 @@ export default defineConfig({
           include: ["**/*.int.test.ts", "**/*.int.test.tsx"],
           exclude,
           globalSetup: ["scripts/testenv/vitest-global-setup.ts"],
+          // The reconciler logs every retry; a failing test still shows its own assertion.
+          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" },
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // 2 cores: two files at a time (each has its own database and namespace prefix).

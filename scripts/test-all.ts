@@ -1,4 +1,4 @@
-// `npm test`: the three tiers in order — unit, integration, e2e — each run even if an earlier one
+// `npm test`: static checks (lint, types), then the three tiers in order — unit, integration, e2e — each run even if an earlier one
 // failed, output streamed as it comes. Ends with per-tier counts and one summary line,
 // `<n> passed, <n> failed[, <n> skipped]`; exits non-zero if anything failed or no test ran at all.
 import { spawn } from "node:child_process";
@@ -21,6 +21,8 @@ interface Tier {
   args: (reportFile: string) => string[];
   env: (reportFile: string) => Record<string, string>;
   parse: (report: unknown) => Counts;
+  /** A check without a report (lint, types): one passed or one failed, from its exit code. */
+  exitCodeOnly?: boolean;
 }
 
 interface VitestReport {
@@ -61,7 +63,12 @@ function parsePlaywright(report: unknown): Counts {
 
 const vitestArgs = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`, "--passWithNoTests"];
 
+const noReport = { args: () => [], env: () => ({}), parse: () => ({ passed: 0, failed: 0, skipped: 0 }), exitCodeOnly: true };
+
 const tiers: Tier[] = [
+  // The layering rule (lib/domain never imports next/* or React) is an ESLint rule: lint is a check, not a suggestion.
+  { name: "lint", script: "lint", ...noReport },
+  { name: "types", script: "typecheck", ...noReport },
   { name: "unit", script: "test:unit", args: vitestArgs, env: () => ({}), parse: parseVitest },
   { name: "integration", script: "test:integration", args: vitestArgs, env: () => ({}), parse: parseVitest },
   { name: "e2e", script: "test:e2e", args: () => ["--pass-with-no-tests"], env: (file) => ({ PLAYWRIGHT_JSON_OUTPUT_NAME: file }), parse: parsePlaywright },
@@ -93,12 +100,16 @@ async function main(): Promise<number> {
   try {
     for (const tier of tiers) {
       if (interrupted) break;
-      banner(`${tier.name} tests (npm run ${tier.script})`);
+      banner(`${tier.name} (npm run ${tier.script})`);
       const reportFile = path.join(reportDir, `${tier.name}.json`);
       const t0 = Date.now();
       const code = await runTier(tier, reportFile);
       const seconds = (Date.now() - t0) / 1000;
       let counts: Counts;
+      if (tier.exitCodeOnly) {
+        results.push({ tier, counts: code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0, problem: `exited with code ${code}` }, code, seconds });
+        continue;
+      }
       try {
         counts = tier.parse(JSON.parse(readFileSync(reportFile, "utf8")));
       } catch (err) {

@@ -584,13 +584,17 @@ interface ApiTarget {
   token: string;
 }
 
+/** Loosely typed JSON of a Kubernetes API response; callers narrow what they read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary API objects, read field by field
+type ApiJson = Record<string, any>;
+
 export async function apiRequest(
   t: ApiTarget,
   method: string,
   urlPath: string,
   body?: unknown,
   timeoutMs = 10_000,
-): Promise<{ status: number; body: string; json: any }> {
+): Promise<{ status: number; body: string; json: ApiJson | undefined }> {
   const url = new URL(urlPath, t.server);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -611,7 +615,7 @@ export async function apiRequest(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString();
-          let json: any = undefined;
+          let json: ApiJson | undefined = undefined;
           try {
             json = JSON.parse(text);
           } catch {
@@ -663,9 +667,9 @@ async function readyz(t: ApiTarget): Promise<{ ok: boolean; detail: string }> {
 async function nodesReady(t: ApiTarget): Promise<{ ready: number; total: number }> {
   const r = await apiRequest(t, 'GET', '/api/v1/nodes?labelSelector=type%3Dkwok');
   if (r.status !== 200) return { ready: 0, total: 0 };
-  const items: any[] = r.json?.items ?? [];
+  const items = (r.json?.items ?? []) as { status?: { conditions?: { type: string; status: string }[] } }[];
   const ready = items.filter((n) =>
-    (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
   ).length;
   return { ready, total: items.length };
 }
@@ -880,9 +884,6 @@ export async function upCluster(opts: UpOptions = {}): Promise<UpResult> {
   return withInstanceLock(name, async () => {
     const prev = readState(name);
     const portBase = opts.portBase ?? prev?.portBase ?? defaultPortBase(name);
-    const ports = portsFor(portBase);
-    const server = `https://127.0.0.1:${ports.apiserver}`;
-
     // 1. Already running and healthy -> reuse.
     if (prev && isBuilt()) {
       const h = await healthy(name, prev.portBase);
