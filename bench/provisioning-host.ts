@@ -236,3 +236,90 @@ export async function startEmulatorProcess(hostKubeconfig: string, pollMs: numbe
     },
   };
 }
+
+// ───────────────────────────── CPU accounting (/proc) ─────────────────────────────
+
+const CLK_TCK = 100; // Linux USER_HZ
+
+function statFields(pid: number | "self"): string[] | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" "); // [0] = field 3 (state)
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of one live process, in seconds (0 when gone). */
+function processCpu(pid: number): number {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
+}
+
+/** The pid and all its live descendants. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = statFields(Number(entry));
+    if (!f) continue;
+    const ppid = Number(f[1]);
+    const list = children.get(ppid);
+    if (list) list.push(Number(entry));
+    else children.set(ppid, [Number(entry)]);
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const p = stack.pop()!;
+    out.push(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** Pids whose command line mentions `needle` (e.g. a data directory). */
+export function pidsMentioning(needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(needle)) out.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+export type CpuGroups = Record<string, () => number[]>;
+export type CpuSample = { machineBusy: number; machineTotal: number; self: number; waitedChildren: number; groups: Record<string, number> };
+
+/** Cumulative CPU seconds: the whole machine (/proc/stat), this process, its waited-for children (helm), and pid groups. */
+export function sampleCpu(groups: CpuGroups): CpuSample {
+  const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line as [number, number, number, number, number, number, number, number];
+  const total = user + nice + system + idle + iowait + irq + softirq + steal;
+  const self = statFields("self")!;
+  const out: CpuSample = {
+    machineBusy: (total - idle - iowait) / CLK_TCK,
+    machineTotal: total / CLK_TCK,
+    self: (Number(self[11]) + Number(self[12])) / CLK_TCK,
+    waitedChildren: (Number(self[13]) + Number(self[14])) / CLK_TCK,
+    groups: {},
+  };
+  for (const [name, pids] of Object.entries(groups)) out.groups[name] = pids().reduce((a, p) => a + processCpu(p), 0);
+  return out;
+}
+
+export function diffCpu(after: CpuSample, before: CpuSample): CpuSample {
+  const groups: Record<string, number> = {};
+  for (const k of Object.keys(after.groups)) groups[k] = (after.groups[k] ?? 0) - (before.groups[k] ?? 0);
+  return {
+    machineBusy: after.machineBusy - before.machineBusy,
+    machineTotal: after.machineTotal - before.machineTotal,
+    self: after.self - before.self,
+    waitedChildren: after.waitedChildren - before.waitedChildren,
+    groups,
+  };
+}
