@@ -250,10 +250,10 @@ function statFields(pid: number | "self"): string[] | null {
   }
 }
 
-/** utime + stime of one live process, in seconds (0 when gone). */
+/** utime + stime (+ its waited-for children's) of one live process, in seconds (0 when gone). */
 function processCpu(pid: number): number {
   const f = statFields(pid);
-  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
+  return f ? (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK : 0;
 }
 
 /** The pid and all its live descendants. */
@@ -278,13 +278,16 @@ export function processTree(root: number): number[] {
   return out;
 }
 
-/** Pids whose command line mentions `needle` (e.g. a data directory). */
-export function pidsMentioning(needle: string): number[] {
+/** Pids whose command line mentions `needle` (e.g. a data directory), optionally only of the given binaries. */
+export function pidsMentioning(needle: string, binaries?: readonly string[]): number[] {
   const out: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(needle)) out.push(Number(entry));
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (!cmd.includes(needle)) continue;
+      if (binaries && !binaries.includes(path.basename(cmd.split("\0")[0] ?? ""))) continue;
+      out.push(Number(entry));
     } catch {
       /* gone */
     }

@@ -17,7 +17,7 @@ import type { Histogram } from "prom-client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { ClusterSpec } from "@/lib/kube/cluster-spec";
 import type { HostOps, HostOpsFactory } from "@/lib/reconciler/host-ops";
-import { binDir, downCluster, repoRoot, upCluster } from "@/scripts/k8s/cluster";
+import { PROCESSES, binDir, downCluster, instanceDir, repoRoot, upCluster } from "@/scripts/k8s/cluster";
 import { createMigratedTemplate, createTestDatabase } from "@/scripts/testenv/database";
 import { startPostgres } from "@/scripts/testenv/postgres";
 import {
@@ -26,10 +26,16 @@ import {
   adminConfig,
   deleteNamespaces,
   diffCounts,
+  diffCpu,
+  pidsMentioning,
   prepareHost,
+  processTree,
+  sampleCpu,
   readHelmLog,
   serverCounts,
   startEmulatorProcess,
+  type CpuGroups,
+  type CpuSample,
   type ServerCounts,
 } from "./provisioning-host";
 
@@ -145,21 +151,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU seconds of this process's finished (waited-for) children: here, the helm processes. */
-function childCpuSeconds(): number {
-  const stat = fs.readFileSync("/proc/self/stat", "utf8");
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(rest[13]) + Number(rest[14])) / CLK_TCK;
-}
-
 type Histo = { count: number; sum: number; byLabel: Map<string, number> };
 
 async function readHistogram(h: Histogram<string>, key?: (l: Partial<Record<string, string | number>>) => string): Promise<Histo> {
@@ -203,8 +194,8 @@ type RunResult = {
   retries: number;
   /** Σ over clusters of request→READY, and its parts (seconds). */
   time: { total: number; queued: number; portalInStep: number; kube: number; rateLimitWait: number; helm: number; waitingForHost: number; stepTotal: number };
-  portalCpuS: number;
-  helmCpuS: number;
+  /** CPU seconds during the run (workers started → stopped): whole machine and by component. */
+  cpu: CpuSample;
   helmProcesses: Map<string, number>;
   portalCalls: number;
   portalCallsByKind: Map<string, number>;
@@ -232,7 +223,7 @@ async function loadLibs() {
   };
 }
 
-type Ctx = { libs: Libs; opts: Options; adminUrl: string; helmLog: string; adminKubeconfig: string; emulatorLog: string };
+type Ctx = { libs: Libs; opts: Options; adminUrl: string; helmLog: string; adminKubeconfig: string; emulatorLog: string; cpuGroups: CpuGroups };
 
 /** When the emulator wrote each namespace's Secret vc-<release> (ms), from its timestamped log. */
 function secretsWritten(emulatorLog: string): Map<string, number> {
@@ -277,8 +268,7 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
   fs.writeFileSync(ctx.helmLog, "");
   const rec = new Recorder();
   const serverBefore = await serverCounts(admin);
-  const childCpuBefore = childCpuSeconds();
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = sampleCpu(ctx.cpuGroups);
   const loadBefore = os.loadavg();
 
   const pool: PrismaClient[] = [];
@@ -324,8 +314,7 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
     await new Promise((r) => setTimeout(r, 250));
   }
   await Promise.all(started.map((w) => w.stop({ timeoutMs: 10_000 })));
-  const cpu = process.cpuUsage(cpuBefore);
-  const helmCpuS = childCpuSeconds() - childCpuBefore;
+  const cpu = diffCpu(sampleCpu(ctx.cpuGroups), cpuBefore);
   const loadAfter = os.loadavg();
   const server = diffCounts(await serverCounts(admin), serverBefore);
 
@@ -403,8 +392,7 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
     steps: stepCount,
     retries,
     time,
-    portalCpuS: (cpu.user + cpu.system) / 1e6,
-    helmCpuS,
+    cpu,
     helmProcesses,
     portalCalls: kubeHisto.count,
     portalCallsByKind: kubeHisto.byLabel,
@@ -481,12 +469,24 @@ function report(results: RunResult[], min: Minimum, helmStatusCalls: number | nu
     );
   }
   console.log("\nInside the steps only (Σ step time = worker busy time)");
-  console.log("| run | Σ step s | step s / cluster | portal code | kube client calls | helm processes | portal CPU s / cluster | helm CPU s / cluster |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| run | Σ step s | step s / cluster | portal code | kube client calls | helm processes |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
     const t = r.time;
+    console.log(`| ${r.label} | ${f1(t.stepTotal)} | ${f2(t.stepTotal / n(r))} | ${pct(t.portalInStep, t.stepTotal)} | ${pct(t.kube, t.stepTotal)} | ${pct(t.helm, t.stepTotal)} |`);
+  }
+
+  const cores = os.cpus().length;
+  console.log(`\nCPU during the run (workers started → stopped; ${cores} cores), CPU seconds per cluster and share of the machine's capacity`);
+  console.log("| run | machine busy | portal process (workers, requests) | PostgreSQL | helm processes | host cluster (apiserver, etcd, controllers, kwok) | emulator (+ shared apiserver, etcd) | other processes on the machine |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of results) {
+    const c = r.cpu;
+    const g = (k: string) => c.groups[k] ?? 0;
+    const ours = c.self + c.waitedChildren + g("db") + g("host") + g("emulator");
+    const cell = (v: number) => `${f2(v / n(r))} s (${pct(v, c.machineTotal)})`;
     console.log(
-      `| ${r.label} | ${f1(t.stepTotal)} | ${f2(t.stepTotal / n(r))} | ${pct(t.portalInStep, t.stepTotal)} | ${pct(t.kube, t.stepTotal)} | ${pct(t.helm, t.stepTotal)} | ${f2(r.portalCpuS / n(r))} | ${f2(r.helmCpuS / n(r))} |`,
+      `| ${r.label} | ${pct(c.machineBusy, c.machineTotal)} | ${cell(c.self)} | ${cell(g("db"))} | ${cell(c.waitedChildren)} | ${cell(g("host"))} | ${cell(g("emulator"))} | ${pct(Math.max(0, c.machineBusy - ours), c.machineTotal)} |`,
     );
   }
 
@@ -571,7 +571,14 @@ export async function run(): Promise<void> {
     const emulator = await startEmulatorProcess(cluster.kubeconfig, opts.emulatorPollMs, emulatorLog);
     cleanups.push(() => emulator.stop());
 
-    const ctx: Ctx = { libs, opts, adminUrl: pg.adminUrl, helmLog: host.helmLog, adminKubeconfig: cluster.kubeconfig, emulatorLog };
+    const hostDir = `${instanceDir(BENCH_CLUSTER.name)}${path.sep}`;
+    const postmaster = pidsMentioning(pg.dataDir)[0];
+    const cpuGroups: CpuGroups = {
+      db: () => (postmaster ? processTree(postmaster) : []),
+      host: () => pidsMentioning(hostDir, PROCESSES),
+      emulator: () => (emulator.child.pid ? processTree(emulator.child.pid) : []),
+    };
+    const ctx: Ctx = { libs, opts, adminUrl: pg.adminUrl, helmLog: host.helmLog, adminKubeconfig: cluster.kubeconfig, emulatorLog, cpuGroups };
     // Warm-up (not reported): starts the emulator's shared API server, fills helm's discovery cache and the JIT.
     // Its cluster stays, so the shared API server keeps running for the measured runs.
     say("warm-up: one cluster (not measured)");
