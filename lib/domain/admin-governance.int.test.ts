@@ -1,6 +1,5 @@
 // Integration: the admin pages' use cases (all-clusters, audit log, templates, quotas, hosts) against a real Postgres.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DomainContext } from "@/lib/domain/context";
 import { createTemplateVersion, type TCreateTemplateVersion } from "@/lib/domain/create-template-version";
 import { deprecateTemplateVersion } from "@/lib/domain/deprecate-template-version";
 import { decodeCursor } from "@/lib/domain/keyset-cursor";
@@ -12,29 +11,18 @@ import { getTemplateWithVersions, listTemplates } from "@/lib/domain/list-templa
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { setHostEnabled } from "@/lib/domain/set-host-enabled";
 import { updateTeamQuota } from "@/lib/domain/update-team-quota";
-import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { DomainContext } from "@/lib/domain/context";
+import { actorContext, expectAppError } from "@/scripts/testenv/domain-actors";
 import { useTestDatabase } from "@/scripts/testenv/per-file";
 
 const testDb = useTestDatabase({ seeded: true });
+const ctxFor = (email: string) => actorContext(prisma, email);
 let prisma: PrismaClient;
 const teams: Record<string, string> = {};
 let admin: DomainContext;
 
-async function ctxFor(email: string): Promise<DomainContext> {
-  const u = await prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
-  return { db: prisma, actor: { id: u.id, email: u.email, isAdmin: u.isAdmin, memberships: u.memberships.map((m) => ({ teamId: m.teamId, role: m.role })) }, requestId: "test" };
-}
 
-async function expectAppError(p: Promise<unknown>, code: AppError["code"]): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e, "expected an AppError").toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  return e as AppError;
-}
 
 beforeAll(async () => {
   prisma = testDb.prisma();

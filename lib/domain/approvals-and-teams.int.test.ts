@@ -1,33 +1,20 @@
 // Integration: the approval queue, bulk decisions and the team page's overview against a real Postgres.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DomainContext } from "@/lib/domain/context";
 import { decideApprovals } from "@/lib/domain/decide-approvals";
 import { listPendingApprovals } from "@/lib/domain/list-pending-approvals";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { getTeamOverview } from "@/lib/domain/team-overview";
-import { AppError } from "@/lib/errors";
 import { usageSnapshotSweep } from "@/lib/reconciler/sweeps";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { actorContext, expectAppError } from "@/scripts/testenv/domain-actors";
 import { useTestDatabase } from "@/scripts/testenv/per-file";
 
 const testDb = useTestDatabase({ seeded: true });
+const ctxFor = (email: string) => actorContext(prisma, email);
 let prisma: PrismaClient;
 const teams: Record<string, string> = {};
 
-async function ctxFor(email: string): Promise<DomainContext> {
-  const u = await prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
-  return { db: prisma, actor: { id: u.id, email: u.email, isAdmin: u.isAdmin, memberships: u.memberships.map((m) => ({ teamId: m.teamId, role: m.role })) }, requestId: "test" };
-}
 
-async function expectAppError(p: Promise<unknown>, code: AppError["code"]): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e, "expected an AppError").toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  return e as AppError;
-}
 
 beforeAll(async () => {
   prisma = testDb.prisma();

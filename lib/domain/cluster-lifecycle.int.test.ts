@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { approveRequest } from "@/lib/domain/approve-request";
-import type { DomainContext } from "@/lib/domain/context";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
 import { extendCluster } from "@/lib/domain/extend-cluster";
 import { rejectRequest } from "@/lib/domain/reject-request";
@@ -9,27 +8,15 @@ import { retryCluster } from "@/lib/domain/retry-cluster";
 import { sleepCluster } from "@/lib/domain/sleep-cluster";
 import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { actorContext, expectAppError } from "@/scripts/testenv/domain-actors";
 import { useTestDatabase } from "@/scripts/testenv/per-file";
 
 const testDb = useTestDatabase({ seeded: true });
+const ctxFor = (email: string) => actorContext(prisma, email);
 let prisma: PrismaClient;
 const teams: Record<string, string> = {};
 
-async function ctxFor(email: string): Promise<DomainContext> {
-  const u = await prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
-  return { db: prisma, actor: { id: u.id, email: u.email, isAdmin: u.isAdmin, memberships: u.memberships.map((m) => ({ teamId: m.teamId, role: m.role })) }, requestId: "test" };
-}
 
-async function expectAppError(p: Promise<unknown>, code: AppError["code"], match?: Record<string, unknown>) {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e, "expected an AppError").toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  if (match) expect(e).toMatchObject(match);
-  return e as AppError;
-}
 
 async function counts() {
   return { clusters: await prisma.virtualCluster.count(), audit: await prisma.auditEvent.count(), events: await prisma.clusterEvent.count() };

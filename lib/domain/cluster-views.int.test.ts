@@ -3,23 +3,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { approveRequest } from "@/lib/domain/approve-request";
 import { getCatalogTemplate, listCatalog, listMyTeamQuotas, requestFromCatalog, suggestFreeClusterName } from "@/lib/domain/catalog";
-import type { DomainContext } from "@/lib/domain/context";
 import { getClusterStatus } from "@/lib/domain/get-cluster-detail";
 import { listMyClusters } from "@/lib/domain/list-my-clusters";
 import { rejectRequest } from "@/lib/domain/reject-request";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { actorContext } from "@/scripts/testenv/domain-actors";
 import { useTestDatabase } from "@/scripts/testenv/per-file";
 
 const testDb = useTestDatabase({ seeded: true });
+const ctxFor = (email: string) => actorContext(prisma, email);
 let prisma: PrismaClient;
 const teams: Record<string, string> = {};
 
-async function ctxFor(email: string): Promise<DomainContext> {
-  const u = await prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: { include: { team: true }, orderBy: { team: { slug: "asc" } } } } });
-  return { db: prisma, actor: { id: u.id, email: u.email, isAdmin: u.isAdmin, memberships: u.memberships.map((m) => ({ teamId: m.teamId, role: m.role })) }, requestId: "test" };
-}
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(

@@ -3,7 +3,6 @@
 // the read goes through lib/kube for real (LOCAL host → KUBECONFIG).
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DomainContext } from "@/lib/domain/context";
 import { type KubeconfigReader, downloadKubeconfig } from "@/lib/domain/download-kubeconfig";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { AppError } from "@/lib/errors";
@@ -11,6 +10,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { deleteIfExists } from "@/lib/kube/apply";
 import type { KubeClient } from "@/lib/kube/client";
 import { kubeconfigDownloads } from "@/lib/metrics/registry";
+import { actorContext } from "@/scripts/testenv/domain-actors";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { clientFor } from "@/scripts/vcluster-emulator/testing";
 
@@ -18,20 +18,12 @@ import { clientFor } from "@/scripts/vcluster-emulator/testing";
 process.env.KUBECONFIG = testKubeconfig();
 
 const testDb = useTestDatabase({ seeded: true });
+const ctxFor = (email: string) => actorContext(prisma, email, { requestId: `req-${email}`, ip: "203.0.113.7" });
 let prisma: PrismaClient;
 let kube: KubeClient;
 const teams: Record<string, string> = {};
 const namespaces: string[] = [];
 
-async function ctxFor(email: string): Promise<DomainContext> {
-  const u = await prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
-  return {
-    db: prisma,
-    actor: { id: u.id, email: u.email, isAdmin: u.isAdmin, memberships: u.memberships.map((m) => ({ teamId: m.teamId, role: m.role })) },
-    requestId: `req-${email}`,
-    ip: "203.0.113.7",
-  };
-}
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(

@@ -1,7 +1,6 @@
-import { downloadKubeconfig } from "@/lib/domain/download-kubeconfig";
 import { apiRoute } from "@/lib/server/api-route";
 import { domainContext } from "@/lib/server/domain-context";
-import { enforceRateLimit } from "@/lib/server/request-rate-limit";
+import { kubeconfigResponse } from "@/lib/server/kubeconfig-response";
 
 export const dynamic = "force-dynamic";
 
@@ -11,15 +10,5 @@ export const dynamic = "force-dynamic";
  */
 export const GET = apiRoute(async (_req: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  const ctx = await domainContext();
-  enforceRateLimit("kubeconfig", ctx.actor.id, 30, 10);
-  const file = await downloadKubeconfig(ctx, id);
-  return new Response(file.body, {
-    headers: {
-      "Content-Type": file.contentType,
-      "Content-Disposition": `attachment; filename="${file.filename}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return kubeconfigResponse(await domainContext(), id);
 });

@@ -1,0 +1,18 @@
+import "server-only";
+import type { DomainContext } from "@/lib/domain/context";
+import { downloadKubeconfig } from "@/lib/domain/download-kubeconfig";
+import { enforceRateLimit } from "@/lib/server/request-rate-limit";
+
+/** The kubeconfig of a READY cluster as a file download, for the page's link and the REST API alike. */
+export async function kubeconfigResponse(ctx: DomainContext, clusterId: string): Promise<Response> {
+  enforceRateLimit("kubeconfig", ctx.actor.id, 30, 10);
+  const file = await downloadKubeconfig(ctx, clusterId);
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": `attachment; filename="${file.filename}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
