@@ -604,7 +604,7 @@ export async function run(): Promise<void> {
     for (const [i, w] of opts.workers.entries()) {
       say(`run: ${opts.clusters} clusters, ${w} worker(s) × concurrency ${opts.concurrency}`);
       const last = i === opts.workers.length - 1;
-      const r = await runOnce(ctx, `${opts.clusters} clusters`, w, opts.clusters, `bench${w}w`, { cleanup: !last });
+      const r = await runOnce(ctx, `${w} worker${w > 1 ? "s" : ""}`, w, opts.clusters, `bench${w}w`, { cleanup: !last });
       results.push(r);
       if (last) await r.db.$disconnect();
       say(`  ${r.ready}/${r.requested} READY in ${f1(r.windowS)} s (${f2(r.throughput)} clusters/s), p50 ${f1(r.p50)} s, p95 ${f1(r.p95)} s; cleanup: ${r.cleanup}`);
