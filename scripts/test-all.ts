@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { holdTestCluster } from "./testenv/cluster";
+import { ensureSystemPackages } from "./testenv/system-packages";
 
 interface Counts {
   passed: number;
@@ -93,6 +94,7 @@ function runTier(tier: Tier, reportFile: string): Promise<number> {
 const banner = (text: string) => console.log(`\n${"━".repeat(8)} ${text} ${"━".repeat(Math.max(8, 70 - text.length))}\n`);
 
 async function main(): Promise<number> {
+  ensureSystemPackages((line) => console.log(`[test-all] ${line}`));
   const reportDir = mkdtempSync(path.join(os.tmpdir(), "vcp-test-reports-"));
   // The integration and e2e tiers both use the local cluster `test`: start it once, stop it at the end.
   const cluster = await holdTestCluster().catch(() => undefined); // if unavailable, the tiers say why
