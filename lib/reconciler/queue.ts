@@ -52,7 +52,8 @@ export async function claimDue(db: Queryable, opts: { owner: string; limit: numb
          WHERE "nextReconcileAt" <= ${NOW_UTC}
            AND ("leaseUntil" IS NULL OR "leaseUntil" < ${NOW_UTC})
            AND phase NOT IN (${PARKED_SQL})
-         ORDER BY "nextReconcileAt", id
+         -- Oldest request first: work already started (readiness re-checks) is not starved by a burst of new installs.
+         ORDER BY "createdAt", id
          LIMIT ${opts.limit}
          FOR UPDATE SKIP LOCKED
       ) AS due
