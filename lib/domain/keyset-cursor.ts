@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
 // Keyset ("seek") paging over (createdAt DESC, id DESC): a page costs the same at row 10 and at row 10,000,
@@ -62,3 +63,13 @@ export function blankToUndefined(v: unknown): unknown {
   const t = v.trim();
   return t === "" ? undefined : t;
 }
+
+/** An optional URL filter: blank means absent. */
+export const optionalFilter = <T extends z.ZodType>(s: T) => z.preprocess(blankToUndefined, s.optional());
+
+/** The paging fields every keyset-paged list accepts from the URL. */
+export const keysetPageFields = {
+  after: optionalFilter(z.string().max(200)),
+  before: optionalFilter(z.string().max(200)),
+  limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
+};

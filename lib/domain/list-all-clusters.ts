@@ -2,26 +2,23 @@ import { z } from "zod";
 import { can } from "@/lib/authz/permissions";
 import { LIVE_PHASES } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
-import { blankToUndefined, decodeCursor, newerThan, olderThan, type Page, toPage } from "@/lib/domain/keyset-cursor";
+import { decodeCursor, keysetPageFields, optionalFilter, newerThan, olderThan, type Page, toPage } from "@/lib/domain/keyset-cursor";
 import { parseInput } from "@/lib/domain/parse-input";
 import { forbidden } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ClusterPhase } from "@/lib/generated/prisma/enums";
 
-const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankToUndefined, s.optional());
 
 export const CLUSTER_PHASE_FILTERS = ["live", ...Object.values(ClusterPhase)] as const;
 
 export const ZListAllClusters = z
   .object({
-    team: opt(z.string().max(100)),
-    phase: opt(z.enum(CLUSTER_PHASE_FILTERS, { error: "Unknown phase" })),
-    owner: opt(z.string().max(254).toLowerCase()),
-    template: opt(z.string().max(100)),
-    q: opt(z.string().max(63).toLowerCase()),
-    after: opt(z.string().max(200)),
-    before: opt(z.string().max(200)),
-    limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
+    team: optionalFilter(z.string().max(100)),
+    phase: optionalFilter(z.enum(CLUSTER_PHASE_FILTERS, { error: "Unknown phase" })),
+    owner: optionalFilter(z.string().max(254).toLowerCase()),
+    template: optionalFilter(z.string().max(100)),
+    q: optionalFilter(z.string().max(63).toLowerCase()),
+    ...keysetPageFields,
   })
   .refine((v) => !(v.after && v.before), { message: "Use either after or before", path: ["before"] });
 export type TListAllClusters = z.input<typeof ZListAllClusters>;

@@ -1,24 +1,21 @@
 import { z } from "zod";
 import { can } from "@/lib/authz/permissions";
 import type { DomainContext } from "@/lib/domain/context";
-import { blankToUndefined, decodeCursor, newerThan, olderThan, type Page, toPage } from "@/lib/domain/keyset-cursor";
+import { decodeCursor, keysetPageFields, optionalFilter, newerThan, olderThan, type Page, toPage } from "@/lib/domain/keyset-cursor";
 import { parseInput } from "@/lib/domain/parse-input";
 import { forbidden } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankToUndefined, s.optional());
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31").refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "Not a valid date");
 
 export const ZListAuditEvents = z
   .object({
-    actor: opt(z.string().max(254).toLowerCase()),
-    team: opt(z.string().max(100)),
-    action: opt(z.string().max(100)),
-    from: opt(day),
-    to: opt(day),
-    after: opt(z.string().max(200)),
-    before: opt(z.string().max(200)),
-    limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
+    actor: optionalFilter(z.string().max(254).toLowerCase()),
+    team: optionalFilter(z.string().max(100)),
+    action: optionalFilter(z.string().max(100)),
+    from: optionalFilter(day),
+    to: optionalFilter(day),
+    ...keysetPageFields,
   })
   .refine((v) => !(v.from && v.to && v.from > v.to), { message: "The start date is after the end date", path: ["to"] });
 export type TListAuditEvents = z.input<typeof ZListAuditEvents>;
