@@ -3,8 +3,7 @@
 // scripts/test-all.ts running both tiers), so each run registers as a user of it (a pid file), and the
 // cluster is stopped afterwards only by a run that started it while no other live run still uses it.
 // Set VCP_KEEP_TEST_CLUSTER=1 to keep it running for faster reruns (`npm run k8s:down -- --name test` stops it).
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { clusterUsers } from "./cluster-users";
 
 export const TEST_CLUSTER = { name: "test", portBase: 17400 } as const;
 
@@ -23,40 +22,11 @@ async function loadClusterModule(): Promise<ClusterModule> {
   }
 }
 
-const usersDir = path.resolve(import.meta.dirname, "../../.data/test-cluster-users");
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Registers this process as a user of the test cluster; returns the unregister function. */
-function registerUser(): () => void {
-  mkdirSync(usersDir, { recursive: true });
-  const file = path.join(usersDir, String(process.pid));
-  writeFileSync(file, `${new Date().toISOString()}\n`);
-  return () => rmSync(file, { force: true });
-}
-
-/** Other live processes registered as users (stale registrations are removed on the way). */
-function otherUsers(): number {
-  let n = 0;
-  for (const entry of readdirSync(usersDir, { withFileTypes: true })) {
-    const pid = Number(entry.name);
-    if (!pid || pid === process.pid) continue;
-    if (alive(pid)) n++;
-    else rmSync(path.join(usersDir, entry.name), { force: true });
-  }
-  return n;
-}
+const users = clusterUsers("test");
 
 async function stopIfUnused(k8s: ClusterModule, log: (line: string) => void): Promise<void> {
   if (process.env.VCP_KEEP_TEST_CLUSTER === "1") return;
-  const others = otherUsers();
+  const others = users.others();
   if (others > 0) {
     log(`leaving cluster "${TEST_CLUSTER.name}" running: ${others} other test run(s) use it`);
     return;
@@ -77,7 +47,7 @@ export interface TestCluster {
 export async function upTestCluster(log: (line: string) => void = defaultLog): Promise<TestCluster> {
   const k8s = await loadClusterModule();
   if (!process.env.PATH?.split(":").includes("/usr/local/go/bin")) process.env.PATH = `${process.env.PATH ?? ""}:/usr/local/go/bin`;
-  const unregister = registerUser();
+  const unregister = users.register();
   let res: Awaited<ReturnType<ClusterModule["upCluster"]>>;
   try {
     res = await k8s.upCluster({ ...TEST_CLUSTER, log });
@@ -103,7 +73,7 @@ export async function upTestCluster(log: (line: string) => void = defaultLog): P
 export async function holdTestCluster(log: (line: string) => void = defaultLog): Promise<{ release(): Promise<void> }> {
   const k8s = await loadClusterModule();
   const wasRunning = (await k8s.clusterStatus(TEST_CLUSTER.name).catch(() => undefined))?.state === "ready";
-  const unregister = registerUser();
+  const unregister = users.register();
   return {
     release: async () => {
       unregister();

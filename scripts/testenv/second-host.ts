@@ -6,33 +6,11 @@
 //
 // Port base 18600 (override: VCP_TEST_B_PORT_BASE): 16400 is `dev`, 17400 `test`, and 18400 is already taken
 // by scripts/k8s/cluster.int.test.ts (`test-k8s`) and by ad-hoc instances such as `bench`.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { clusterUsers } from "./cluster-users";
 
 export const SECOND_HOST = { name: "test-b", portBase: Number(process.env.VCP_TEST_B_PORT_BASE) || 18600 } as const;
 
-const usersDir = path.resolve(import.meta.dirname, "../../.data/test-b-cluster-users");
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Live processes other than this one registered as users (stale registrations are removed on the way). */
-function otherUsers(): number {
-  let n = 0;
-  for (const entry of readdirSync(usersDir, { withFileTypes: true })) {
-    const pid = Number(entry.name);
-    if (!pid || pid === process.pid) continue;
-    if (alive(pid)) n++;
-    else rmSync(path.join(usersDir, entry.name), { force: true });
-  }
-  return n;
-}
+const users = clusterUsers("test-b");
 
 export interface SecondHost {
   name: string;
@@ -49,10 +27,7 @@ const defaultLog = (line: string) => console.error(`[testenv ${SECOND_HOST.name}
 export async function upSecondHost(log: (line: string) => void = defaultLog): Promise<SecondHost> {
   const k8s = await import("../k8s/cluster");
   if (!process.env.PATH?.split(":").includes("/usr/local/go/bin")) process.env.PATH = `${process.env.PATH ?? ""}:/usr/local/go/bin`;
-  mkdirSync(usersDir, { recursive: true });
-  const me = path.join(usersDir, String(process.pid));
-  writeFileSync(me, `${new Date().toISOString()}\n`);
-  const unregister = () => rmSync(me, { force: true });
+  const unregister = users.register();
   let res: Awaited<ReturnType<typeof k8s.upCluster>>;
   try {
     res = await k8s.upCluster({ ...SECOND_HOST, log });
@@ -71,7 +46,7 @@ export async function upSecondHost(log: (line: string) => void = defaultLog): Pr
     release: async () => {
       unregister();
       if (process.env.VCP_KEEP_TEST_CLUSTER === "1") return;
-      const others = otherUsers();
+      const others = users.others();
       if (others > 0) {
         log(`leaving cluster "${SECOND_HOST.name}" running: ${others} other test run(s) use it`);
         return;
