@@ -2,6 +2,7 @@ import "server-only";
 import { notFound } from "next/navigation";
 import { type Action, can } from "@/lib/authz/permissions";
 import type { DomainContext } from "@/lib/domain/context";
+import { isAppError } from "@/lib/errors";
 import { domainContext } from "@/lib/server/domain-context";
 
 /**
@@ -17,4 +18,18 @@ export async function adminContext(action: Action): Promise<DomainContext> {
 /** Next.js gives search params as string | string[]; filters want the first string. */
 export function firstParams(sp: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
+/**
+ * A list page whose URL filters fail validation shows the reason instead of an error page;
+ * anything else still throws.
+ */
+export function pageOrFilterError<T>(page: Promise<T>): Promise<{ page: T; error: null } | { page: null; error: string }> {
+  return page.then(
+    (p) => ({ page: p, error: null }),
+    (e: unknown) => {
+      if (isAppError(e) && e.code === "VALIDATION") return { page: null, error: [e.message, ...Object.values(e.fieldErrors ?? {}).flat()].join(" ") };
+      throw e;
+    },
+  );
 }

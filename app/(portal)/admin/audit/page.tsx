@@ -9,8 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { auditActionNames, listAuditEvents } from "@/lib/domain/list-audit-events";
-import { isAppError } from "@/lib/errors";
-import { adminContext, firstParams } from "../guard";
+import { adminContext, firstParams, pageOrFilterError } from "../guard";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -24,13 +23,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = firstParams(await searchParams);
   const [actions, result] = await Promise.all([
     auditActionNames(ctx),
-    listAuditEvents(ctx, params).then(
-      (page) => ({ page, error: null as string | null }),
-      (e: unknown) => {
-        if (isAppError(e) && e.code === "VALIDATION") return { page: null, error: [e.message, ...Object.values(e.fieldErrors ?? {}).flat()].join(" ") };
-        throw e;
-      },
-    ),
+    pageOrFilterError(listAuditEvents(ctx, params)),
   ]);
   const active = FILTERS.some((k) => params[k]);
 

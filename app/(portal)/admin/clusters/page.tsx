@@ -11,9 +11,8 @@ import { PhaseBadge } from "@/components/ui/badge";
 import { formatCpu, formatMemory } from "@/components/teams/units";
 import { phaseLabel } from "@/lib/domain/cluster-phase";
 import { clusterFilterOptions, listAllClusters } from "@/lib/domain/list-all-clusters";
-import { isAppError } from "@/lib/errors";
 import type { ClusterPhase } from "@/lib/generated/prisma/enums";
-import { adminContext, firstParams } from "../guard";
+import { adminContext, firstParams, pageOrFilterError } from "../guard";
 
 export const metadata: Metadata = { title: "All clusters" };
 
@@ -24,13 +23,7 @@ export default async function AdminClustersPage({ searchParams }: { searchParams
   const params = firstParams(await searchParams);
   const [options, result] = await Promise.all([
     clusterFilterOptions(ctx),
-    listAllClusters(ctx, params).then(
-      (page) => ({ page, error: null }),
-      (e: unknown) => {
-        if (isAppError(e) && e.code === "VALIDATION") return { page: null, error: e.message };
-        throw e;
-      },
-    ),
+    pageOrFilterError(listAllClusters(ctx, params)),
   ]);
   const active = FILTERS.some((k) => params[k]);
 
