@@ -3,7 +3,7 @@
  *                               [--emulator-poll-ms=500] [--timeout=300] [--template=sandbox] [--keep-cluster]
  *
  * Provisions N virtual clusters through the real request use case (requestCluster) and the real reconciler
- * (Worker, helm driver, charts/vcluster-test) on a local host cluster of its own ("bench", port base 18400),
+ * (Worker, helm driver, the real vcluster chart from the local chart repository) on a local host cluster of its own ("bench", port base 18400),
  * with the vcluster emulator in LIGHT mode playing the control planes. Once per worker count, each on a fresh
  * database and a fresh team (own namespaces), the host cleaned in between. Prints throughput, request→READY
  * percentiles, where the time went, and Kubernetes API calls per cluster against the minimum. It is a
@@ -17,7 +17,8 @@ import type { Histogram } from "prom-client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { ClusterSpec } from "@/lib/kube/cluster-spec";
 import type { HostOps, HostOpsFactory } from "@/lib/reconciler/host-ops";
-import { PROCESSES, binDir, downCluster, instanceDir, repoRoot, upCluster } from "@/scripts/k8s/cluster";
+import { ensureVclusterCharts, serveChartRepository } from "@/scripts/k8s/chart-repo";
+import { PROCESSES, binDir, downCluster, instanceDir, upCluster } from "@/scripts/k8s/cluster";
 import { createMigratedTemplate, createTestDatabase } from "@/scripts/testenv/database";
 import { startPostgres } from "@/scripts/testenv/postgres";
 import {
@@ -130,6 +131,7 @@ class Recorder {
         install: timed("helm", "install", ops.install),
         releaseStatus: timed("helm", "releaseStatus", ops.releaseStatus),
         sleep: timed("kube", "sleep", ops.sleep),
+        removeWorkloadPods: timed("kube", "removeWorkloadPods", ops.removeWorkloadPods),
         wake: timed("kube", "wake", ops.wake),
         deleteAll: timed("helm", "deleteAll", ops.deleteAll),
       };
@@ -425,7 +427,7 @@ async function chartObjectCount(libs: Libs, db: PrismaClient, teamId: string): P
   try {
     const values = path.join(dir, "values.yaml");
     fs.writeFileSync(values, libs.buildVclusterValues(spec));
-    const out = execFileSync(path.join(binDir(), "helm"), ["template", spec.releaseName, path.resolve(repoRoot, spec.chart.repo), "--values", values, "--namespace", spec.namespace], { encoding: "utf8" });
+    const out = execFileSync(path.join(binDir(), "helm"), ["template", spec.releaseName, spec.chart.name, "--repo", spec.chart.repo, "--version", spec.chart.version, "--values", values, "--namespace", spec.namespace], { encoding: "utf8" });
     const kinds = out
       .split(/^---$/m)
       .map((d) => /^kind:\s*(\S+)/m.exec(d)?.[1])
@@ -560,7 +562,10 @@ export async function run(): Promise<void> {
     const host = await prepareHost(cluster.kubeconfig, path.join(binDir(), "helm"), workDir);
     process.env.KUBECONFIG = host.portalKubeconfig;
     process.env.HELM_BIN = host.helmWrapper;
-    process.env.VCLUSTER_CHART_REPO = path.join(repoRoot, "charts", "vcluster-test");
+    await ensureVclusterCharts();
+    const charts = await serveChartRepository();
+    cleanups.push(() => charts.stop());
+    process.env.VCLUSTER_CHART_REPO = charts.url;
     const libs = await loadLibs();
     // A reused bench cluster (--keep-cluster) may hold namespaces of an earlier invocation: start empty.
     const leftovers = await deleteNamespaces(adminConfig(cluster.kubeconfig), `${libs.MANAGED_BY_LABEL}=${libs.MANAGED_BY}`, 180_000);

@@ -2,6 +2,7 @@
 // PostgreSQL with a migrated + seeded database, the local host cluster `test`, `next dev`, and the worker.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import type { ChartRepository } from "../scripts/k8s/chart-repo";
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { upTestCluster, type TestCluster } from "../scripts/testenv/cluster";
@@ -12,6 +13,7 @@ import { startService, waitForHttp, type Service } from "../scripts/testenv/serv
 export interface E2EEnvironment {
   pg?: PostgresServer;
   cluster?: TestCluster;
+  charts?: ChartRepository;
   services: Service[];
 }
 
@@ -45,8 +47,10 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   log(`kubernetes ${state.cluster.server} ${state.cluster.reused ? "reused" : "started"} (${Date.now() - t0} ms)`);
 
   const { binDir } = await import("../scripts/k8s/cluster");
+  const { ensureVclusterCharts, serveChartRepository } = await import("../scripts/k8s/chart-repo");
+  await ensureVclusterCharts((l) => log(l));
+  state.charts = await serveChartRepository();
   const bin = path.join(root, "node_modules", ".bin");
-  const localChart = path.join(root, "charts", "vcluster-test");
   const env: Record<string, string | undefined> = {
     ...process.env,
     PATH: `${bin}:${process.env.PATH ?? ""}`,
@@ -58,8 +62,8 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
     PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     KUBECONFIG: state.cluster.kubeconfig,
     HELM_BIN: process.env.HELM_BIN ?? path.join(binDir(), "helm"),
-    // The public chart repository is unreachable offline; the local chart has the same name and values.
-    ...(existsSync(localChart) && !process.env.VCLUSTER_CHART_REPO ? { VCLUSTER_CHART_REPO: localChart } : {}),
+    // The real loft-sh/vcluster charts from the Go module, served as a local Helm repository.
+    VCLUSTER_CHART_REPO: process.env.VCLUSTER_CHART_REPO ?? state.charts.url,
     WORKER_METRICS_PORT: String(await freePort()), // not the fixed default: other portals may run here
     // Own build dir, so that `next dev` here does not collide (Next's dev lock) with a `npm start`/`npm run dev`
     // in the same checkout — takes effect where next.config.mjs sets `distDir: process.env.NEXT_DIST_DIR ?? ".next"`.
@@ -76,8 +80,8 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   if (existsSync(path.join(root, "scripts", "worker.ts"))) {
     state.services.push(startService("worker", "npm", ["run", "worker"], { cwd: root, env: { ...env, VCP_PROCESS: "worker" }, logDir }));
   }
-  // kwok pods run no containers: the emulator gives each ready vcluster StatefulSet a real API server and
-  // writes its vc-<release> Secret, so READY clusters hand out kubeconfigs that work.
+  // kwok pods run no containers: the emulator gives each ready vcluster control plane a real API server and
+  // writes its vc-<release> Secret as vCluster does.
   state.services.push(
     startService("vcluster-emulator", path.join(bin, "tsx"), ["scripts/vcluster-emulator/main.ts", "--kubeconfig", state.cluster.kubeconfig, "--namespace-prefix", "vc-"], { cwd: root, env, logDir }),
   );

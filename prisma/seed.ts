@@ -32,10 +32,21 @@ async function seed(prisma: PrismaClient) {
       update: {},
       create: { slug: t.slug, name: t.name, description: t.description },
     });
-    // Versions are immutable: only create version 1 when the template has none.
-    const versions = await prisma.templateVersion.count({ where: { templateId: template.id } });
-    if (versions === 0) await prisma.templateVersion.create({ data: { templateId: template.id, version: 1, description: "Initial version", ...t.version } });
+    // Versions are immutable: version 1 when the template has none; a new version when the seeded definition
+    // changed since (e.g. a chart upgrade), so an existing .data database follows without losing its clusters.
+    const latest = await prisma.templateVersion.findFirst({ where: { templateId: template.id }, orderBy: { version: "desc" } });
+    if (!latest) await prisma.templateVersion.create({ data: { templateId: template.id, version: 1, description: "Initial version", ...t.version } });
+    else if (latest.createdById === null && seededDefinitionChanged(latest, t.version)) {
+      await prisma.templateVersion.create({ data: { templateId: template.id, version: latest.version + 1, description: "Updated by the seed", ...t.version } });
+    }
   }
+}
+
+/** Compares field by field with object keys sorted (jsonb does not keep key order). */
+function seededDefinitionChanged(latest: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
+  const canonical = (v: unknown): string =>
+    JSON.stringify(v, (_, x: unknown) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+  return Object.entries(wanted).some(([k, v]) => canonical(latest[k]) !== canonical(v));
 }
 
 const prisma = createPrisma(process.env.DATABASE_URL);

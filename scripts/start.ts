@@ -40,12 +40,12 @@ async function main() {
 
   if (!env.KUBECONFIG && env.VCP_LOCAL_K8S !== "off") {
     env.VCP_LOCAL_K8S_STATUS_FILE = path.join(root, ".data", "local-k8s-status.json");
-    const local = startLocalHostCluster(env.VCP_LOCAL_K8S_STATUS_FILE, (l) => say(l));
+    const local = await startLocalHostCluster(env.VCP_LOCAL_K8S_STATUS_FILE, (l) => say(l));
     cleanups.push(local.stop);
     env.KUBECONFIG = local.kubeconfig;
     env.HELM_BIN ??= path.join(binDir(), "helm");
-    // The public chart repository is unreachable offline; the local chart has the same name, values and host objects.
-    env.VCLUSTER_CHART_REPO ??= path.join(root, "charts", "vcluster-test");
+    // The public chart repository is unreachable offline: the same charts, fetched from the Go module, served locally.
+    env.VCLUSTER_CHART_REPO ??= local.chartRepo;
   }
 
   children.push(spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: { ...env, VCP_PROCESS: "worker" } }));

@@ -8,7 +8,8 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, inputClasses } from "@/components/ui/field";
 import { formatCpu, formatMemory } from "@/components/teams/units";
-import { checkParametersJson, checkValuesYaml, formatParameters } from "@/lib/domain/template-draft";
+import { checkLicensedValues, checkParametersJson, checkValuesYaml, formatParameters } from "@/lib/domain/template-draft";
+import { SUPPORTED_CHART_VERSIONS, isSupportedChartVersion, kubernetesMinorVersions } from "@/lib/vcluster/chart-versions";
 import type { ActionState } from "@/lib/server/action";
 
 export type VersionDraft = {
@@ -61,12 +62,23 @@ export function TemplateVersionForm({
   }, { ok: false } as CreateVersionState);
 
   const yamlCheck = useMemo(() => checkValuesYaml(draft.valuesYaml), [draft.valuesYaml]);
+  // Licensed keys are known here; the chart's JSON Schema check runs on the server (ajv needs eval, which the CSP forbids).
+  const licensed = useMemo(
+    () => (yamlCheck.ok && isSupportedChartVersion(draft.chartVersion) ? checkLicensedValues(draft.chartVersion, yamlCheck.value) : []),
+    [yamlCheck, draft.chartVersion],
+  );
+  const k8sOptions = kubernetesMinorVersions(draft.chartVersion);
+  const chooseChart = (chart: string) =>
+    setDraft((d) => {
+      const offered = kubernetesMinorVersions(chart);
+      return { ...d, chartVersion: chart, kubernetesVersion: offered.includes(d.kubernetesVersion) ? d.kubernetesVersion : (offered[0] ?? d.kubernetesVersion) };
+    });
   const paramsCheck = useMemo(() => checkParametersJson(draft.parametersJson), [draft.parametersJson]);
   const normalizedParams = paramsCheck.ok ? formatParameters(paramsCheck.value) : draft.parametersJson;
   const before = { settings: settingsText({ ...previous, description: "" }), values: previous.valuesYaml, params: previous.parametersJson };
   const after = { settings: settingsText({ ...draft, description: "" }), values: draft.valuesYaml.endsWith("\n") || !draft.valuesYaml ? draft.valuesYaml : `${draft.valuesYaml}\n`, params: normalizedParams };
   const changed = before.settings !== after.settings || before.values !== after.values || before.params !== after.params;
-  const clientValid = yamlCheck.ok && paramsCheck.ok;
+  const clientValid = yamlCheck.ok && paramsCheck.ok && licensed.length === 0;
   const server = !state.ok ? state.fieldErrors : undefined;
   const nextVersion = (previousVersion ?? 0) + 1;
 
@@ -83,11 +95,29 @@ export function TemplateVersionForm({
         <Field label="What changed" hint="Shown to requesters in the catalog." errors={server?.description} className="sm:col-span-2 lg:col-span-4">
           {(p) => <input {...p} name="description" value={draft.description} maxLength={500} onChange={(e) => set("description", e.target.value)} className={inputClasses} placeholder="e.g. Kubernetes 1.36, bigger default quota" />}
         </Field>
-        <Field label="Kubernetes version" errors={server?.kubernetesVersion}>
-          {(p) => <input {...p} name="kubernetesVersion" required value={draft.kubernetesVersion} onChange={(e) => set("kubernetesVersion", e.target.value)} className={inputClasses} />}
+        <Field label="vCluster chart version" hint="The chart versions this portal has tested." errors={server?.chartVersion}>
+          {(p) => (
+            <select {...p} name="chartVersion" value={draft.chartVersion} onChange={(e) => chooseChart(e.target.value)} className={inputClasses}>
+              {!isSupportedChartVersion(draft.chartVersion) && <option value={draft.chartVersion}>{draft.chartVersion} (not supported)</option>}
+              {[...SUPPORTED_CHART_VERSIONS].reverse().map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
-        <Field label="vcluster chart version" errors={server?.chartVersion}>
-          {(p) => <input {...p} name="chartVersion" required value={draft.chartVersion} onChange={(e) => set("chartVersion", e.target.value)} className={inputClasses} />}
+        <Field label="Kubernetes version" hint="Those the chart version runs." errors={server?.kubernetesVersion}>
+          {(p) => (
+            <select {...p} name="kubernetesVersion" value={draft.kubernetesVersion} onChange={(e) => set("kubernetesVersion", e.target.value)} className={inputClasses}>
+              {!k8sOptions.includes(draft.kubernetesVersion) && <option value={draft.kubernetesVersion}>{draft.kubernetesVersion} (not offered by this chart)</option>}
+              {k8sOptions.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         {num("cpuMillicores", "CPU (millicores)", Number(draft.cpuMillicores) > 0 ? `${formatCpu(Number(draft.cpuMillicores))} per cluster (size small)` : undefined)}
         {num("memoryMiB", "Memory (MiB)", Number(draft.memoryMiB) > 0 ? `${formatMemory(Number(draft.memoryMiB))} per cluster (size small)` : undefined)}
@@ -124,7 +154,7 @@ export function TemplateVersionForm({
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Field label="Values (vcluster.yaml)" hint={<ValidityHint ok={yamlCheck.ok} okText="Valid YAML mapping" />} errors={yamlCheck.ok ? server?.valuesYaml : yamlCheck.errors}>
+        <Field label="Values (vcluster.yaml)" hint={<ValidityHint ok={yamlCheck.ok} okText="Valid YAML mapping" />} errors={!yamlCheck.ok ? yamlCheck.errors : licensed.length ? licensed : server?.valuesYaml}>
           {(p) => <textarea {...p} name="valuesYaml" rows={16} spellCheck={false} value={draft.valuesYaml} onChange={(e) => set("valuesYaml", e.target.value)} className={mono} />}
         </Field>
         <Field label="Parameters (JSON)" hint={<ValidityHint ok={paramsCheck.ok} okText={paramsCheck.ok ? `${paramsCheck.value.length} valid parameter${paramsCheck.value.length === 1 ? "" : "s"}` : ""} />} errors={paramsCheck.ok ? server?.parametersJson : paramsCheck.errors}>

@@ -107,7 +107,7 @@ describe("templates (admin)", () => {
     templateSlug: "sandbox",
     description: "restricted pods",
     kubernetesVersion: "1.36",
-    chartVersion: "0.30.0",
+    chartVersion: "0.36.1",
     valuesYaml: "controlPlane:\n  backingStore:\n    database:\n      embedded:\n        enabled: true\npolicies:\n  podSecurityStandard: restricted",
     parametersJson: JSON.stringify([{ name: "size", label: "Size", type: "enum", options: ["small", "medium"], default: "small" }, { name: "ttlHours", label: "Lifetime", type: "integer", min: 1, max: 24, default: 4 }]),
     cpuMillicores: "1000",
@@ -133,6 +133,26 @@ describe("templates (admin)", () => {
     expect(order.fieldErrors?.defaultTtlHours).toBeDefined();
     await expectAppError(createTemplateVersion(await ctxFor("lead.payments@example.com"), base()), "FORBIDDEN");
     await expectAppError(createTemplateVersion(admin, base({ templateSlug: "nope" })), "NOT_FOUND");
+    expect(await prisma.templateVersion.count()).toBe(count);
+  });
+
+  it("checks the values against the pinned chart version and refuses licensed features", async () => {
+    const count = await prisma.templateVersion.count();
+    const licensed = await expectAppError(createTemplateVersion(admin, base({ valuesYaml: "controlPlane:\n  backingStore:\n    etcd:\n      embedded:\n        enabled: true\n" })), "VALIDATION");
+    expect(licensed.fieldErrors?.valuesYaml).toEqual([
+      "controlPlane.backingStore.etcd.embedded: embedded etcd is a licensed vCluster feature (needs vCluster Platform); use controlPlane.backingStore.database.embedded (SQLite) or deployed etcd",
+    ]);
+    const typo = await expectAppError(createTemplateVersion(admin, base({ valuesYaml: "controlPlane:\n  backingStore:\n    etcd:\n      embeded:\n        enabled: true\n" })), "VALIDATION");
+    expect(typo.fieldErrors?.valuesYaml).toEqual(["controlPlane.backingStore.etcd.embeded: unknown key (not in the chart 0.36.1 values schema)"]);
+    const removed = await expectAppError(createTemplateVersion(admin, base({ valuesYaml: "controlPlane:\n  distro:\n    k3s:\n      enabled: true\n" })), "VALIDATION");
+    expect(removed.fieldErrors?.valuesYaml).toEqual(["controlPlane.distro.k3s: unknown key (not in the chart 0.36.1 values schema)"]);
+    const chart = await expectAppError(createTemplateVersion(admin, base({ chartVersion: "0.99.0" })), "VALIDATION");
+    expect(chart.fieldErrors?.chartVersion).toEqual(["vCluster chart 0.99.0 is not supported here; supported: 0.30.0, 0.36.1"]);
+    const k8s = await expectAppError(createTemplateVersion(admin, base({ chartVersion: "0.30.0" })), "VALIDATION");
+    expect(k8s.fieldErrors?.kubernetesVersion).toEqual(["Kubernetes 1.36 is not available with vCluster chart 0.30.0; choose 1.34, 1.33, 1.32"]);
+    const param = JSON.stringify([{ name: "kubernetesVersion", label: "Kubernetes", type: "enum", options: ["1.34", "1.31"], default: "1.34" }]);
+    const option = await expectAppError(createTemplateVersion(admin, base({ parametersJson: param })), "VALIDATION");
+    expect(option.fieldErrors?.parametersJson?.[0]).toContain("1.31 not available with vCluster chart 0.36.1");
     expect(await prisma.templateVersion.count()).toBe(count);
   });
 

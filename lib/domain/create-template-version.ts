@@ -3,9 +3,10 @@ import { can } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/domain/audit";
 import type { DomainContext } from "@/lib/domain/context";
 import { parseInput } from "@/lib/domain/parse-input";
-import { checkParametersJson, checkValuesYaml } from "@/lib/domain/template-draft";
+import { checkChartVersion, checkKubernetesVersion, checkKubernetesVersionParameter, checkLicensedValues, checkParametersJson, checkValuesYaml } from "@/lib/domain/template-draft";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { validateVclusterValues } from "@/lib/vcluster/validate-values";
 
 const int = (label: string, min: number, max: number) =>
   z.coerce.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`);
@@ -31,9 +32,11 @@ export const ZCreateTemplateVersion = z
 export type TCreateTemplateVersion = z.input<typeof ZCreateTemplateVersion>;
 
 /**
- * An admin publishes a new, immutable version of a template. The values must be a YAML mapping and the
- * parameters must satisfy ZTemplateParameters before anything is written; the number is previous + 1
- * (the unique (templateId, version) index turns a concurrent publish into a conflict, not a duplicate).
+ * An admin publishes a new, immutable version of a template. Before anything is written: the chart version
+ * must be one the portal supports, the Kubernetes version one that chart ships (also every option of a
+ * "kubernetesVersion" parameter), the values a YAML mapping that the chart's values schema accepts without
+ * licensed (vCluster Platform) features, and the parameters must satisfy ZTemplateParameters. The number is
+ * previous + 1 (the unique (templateId, version) index turns a concurrent publish into a conflict, not a duplicate).
  */
 export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemplateVersion) {
   if (!can(ctx.actor, "template.manage")) throw forbidden("Only admins can publish template versions.");
@@ -44,6 +47,21 @@ export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemp
   if (!values.ok) fieldErrors.valuesYaml = values.errors;
   const params = checkParametersJson(input.parametersJson);
   if (!params.ok) fieldErrors.parametersJson = params.errors;
+  const chart = checkChartVersion(input.chartVersion);
+  if (!chart.ok) fieldErrors.chartVersion = chart.errors;
+  if (chart.ok) {
+    const k8s = checkKubernetesVersion(chart.value, input.kubernetesVersion);
+    if (!k8s.ok) fieldErrors.kubernetesVersion = k8s.errors;
+    if (values.ok) {
+      const schema = validateVclusterValues(chart.value, values.value);
+      const valueErrors = [...checkLicensedValues(chart.value, values.value), ...(schema.ok ? [] : schema.errors.map((e) => e.message))];
+      if (valueErrors.length > 0) fieldErrors.valuesYaml = capped(valueErrors);
+    }
+    if (params.ok) {
+      const k8sParam = checkKubernetesVersionParameter(chart.value, params.value);
+      if (k8sParam.length > 0) (fieldErrors.parametersJson ??= []).push(...k8sParam);
+    }
+  }
   if (params.ok) {
     const ttl = params.value.find((p) => p.name === "ttlHours");
     if (ttl && ttl.type === "integer" && ttl.max > input.maxTtlHours)
@@ -89,4 +107,10 @@ export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemp
       throw new AppError("CONFLICT", "Someone published a version of this template at the same time. Reload to see it, then try again.");
     throw e;
   }
+}
+
+// A pasted vcluster.yaml for the wrong chart can produce hundreds of errors; the first ones show the pattern.
+const MAX_VALUES_ERRORS = 20;
+function capped(errors: string[]): string[] {
+  return errors.length <= MAX_VALUES_ERRORS ? errors : [...errors.slice(0, MAX_VALUES_ERRORS), `…and ${errors.length - MAX_VALUES_ERRORS} more`];
 }

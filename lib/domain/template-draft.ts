@@ -1,9 +1,12 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ZTemplateParameters, type TTemplateParameters } from "@/lib/domain/template-parameters";
+import { imageTagFor, isSupportedChartVersion, kubernetesMinorVersions, unsupportedChartVersionMessage, type TSupportedChartVersion } from "@/lib/vcluster/chart-versions";
+import { licensedFeaturesIn } from "@/lib/vcluster/licensed-features";
 
 // Pure checks of a template version draft, shared by the admin form (live, in the browser, before saving)
-// and createTemplateVersion (authoritative, on the server). No Node or Prisma imports here.
+// and createTemplateVersion (authoritative, on the server). No Node or Prisma imports here. The values schema
+// check (lib/vcluster/validate-values.ts) is not among them: ajv needs eval, which the browser's CSP forbids.
 
 export type DraftCheck<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -24,6 +27,44 @@ export function checkValuesYaml(text: string): DraftCheck<Record<string, unknown
   if (value === null || value === undefined) return { ok: true, value: {} };
   if (typeof value !== "object" || Array.isArray(value)) return { ok: false, errors: ["The values must be a YAML mapping (key: value lines), like a vcluster.yaml."] };
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/** The chart version must be one the portal knows (its values schema, Kubernetes versions and licensed features). */
+export function checkChartVersion(chartVersion: string): DraftCheck<TSupportedChartVersion> {
+  return isSupportedChartVersion(chartVersion) ? { ok: true, value: chartVersion } : { ok: false, errors: [unsupportedChartVersionMessage(chartVersion)] };
+}
+
+/** The Kubernetes version ("1.36" or "1.36.0") must be one the chart version ships an image for; the value is that image tag. */
+export function checkKubernetesVersion(chartVersion: TSupportedChartVersion, kubernetesVersion: string): DraftCheck<string> {
+  const tag = imageTagFor(chartVersion, kubernetesVersion);
+  return tag ? { ok: true, value: tag } : { ok: false, errors: [`Kubernetes ${kubernetesVersion} is not available with vCluster chart ${chartVersion}; choose ${kubernetesMinorVersions(chartVersion).join(", ")}`] };
+}
+
+/**
+ * A "kubernetesVersion" parameter lets requesters override the template's Kubernetes version (see
+ * lib/reconciler/spec-from-row.ts), so each of its options must be one the chart version supports too.
+ */
+export function checkKubernetesVersionParameter(chartVersion: TSupportedChartVersion, params: TTemplateParameters): string[] {
+  const param = params.find((p) => p.name === "kubernetesVersion");
+  if (!param) return [];
+  const supported = kubernetesMinorVersions(chartVersion).join(", ");
+  if (param.type !== "enum") return [`parameter "kubernetesVersion": make it an enum of the versions vCluster chart ${chartVersion} supports (${supported})`];
+  const unsupported = param.options.filter((o) => !imageTagFor(chartVersion, o));
+  return unsupported.length === 0 ? [] : [`parameter "kubernetesVersion" (options): ${unsupported.join(", ")} not available with vCluster chart ${chartVersion}; supported: ${supported}`];
+}
+
+// What to use instead, where the open-source chart has an equivalent.
+const LICENSED_FEATURE_ALTERNATIVES: Record<string, string> = {
+  "controlPlane.backingStore.etcd.embedded": "use controlPlane.backingStore.database.embedded (SQLite) or deployed etcd",
+  "controlPlane.coredns.embedded": "leave it off; CoreDNS then runs as its own deployment",
+};
+
+/** One message per licensed feature the values turn on: those need vCluster Platform, which the portal does not provide. */
+export function checkLicensedValues(chartVersion: TSupportedChartVersion, values: Record<string, unknown>): string[] {
+  return licensedFeaturesIn(chartVersion, values).map(({ path, feature }) => {
+    const instead = LICENSED_FEATURE_ALTERNATIVES[path];
+    return `${path}: ${feature} is a licensed vCluster feature (needs vCluster Platform)${instead ? `; ${instead}` : ""}`;
+  });
 }
 
 /** The parameters are a JSON array that ZTemplateParameters accepts; messages name the parameter at fault. */

@@ -32,7 +32,7 @@ export interface ClusterSpec {
   memoryMiB: number;
   /** The template version's vcluster.yaml; merged under the values the portal generates. */
   templateValuesYaml: string;
-  /** e.g. "v1.33.2" (a leading "v" is added when missing). */
+  /** As the person chose it, e.g. "1.36"; the chart version decides the full image tag (lib/vcluster/chart-versions.ts). */
   kubernetesVersion: string;
   chart: ChartRef;
   /** Syncer → host API rate limit (VCLUSTER_PHYSICAL_CLIENT_QPS / _BURST). */
@@ -104,10 +104,4 @@ export function cpuQuantity(millicores: number): string {
 /** 4096 → "4Gi", 1536 → "1536Mi". */
 export function memoryQuantity(mib: number): string {
   return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
-}
-
-/** "1.33.2" → "v1.33.2". */
-export function normalizeKubernetesVersion(v: string): string {
-  const t = v.trim();
-  return t.startsWith("v") ? t : `v${t}`;
 }

@@ -47,8 +47,8 @@ const spec: ClusterSpec = {
     "  toHost:",
     "    ingresses: { enabled: true }",
   ].join("\n"),
-  kubernetesVersion: "1.33.2",
-  chart: { repo: "https://charts.loft.sh", name: "vcluster", version: "0.26.0" },
+  kubernetesVersion: "1.35",
+  chart: { repo: "https://charts.loft.sh", name: "vcluster", version: "0.36.1" },
   syncerQps: 15,
   syncerBurst: 30,
   exportServer: "https://feature-x.vc.example.com",
@@ -85,18 +85,20 @@ describe("names", () => {
 });
 
 describe("host objects", () => {
-  it("namespace carries ownership and Pod Security Admission labels", () => {
+  it("namespace carries ownership and Pod Security Admission labels at what the real control plane passes", () => {
     const ns = buildNamespace(spec);
     expect(ns.metadata?.name).toBe("vc-payments-feature-x");
+    // A restricted template: vCluster enforces restricted inside; the host enforces baseline (the control plane runs as root).
     expect(ns.metadata?.labels).toMatchObject({
       "app.kubernetes.io/managed-by": "vcluster-portal",
       "vcluster-portal.dev/team-id": "team_9",
       "vcluster-portal.dev/cluster-id": "clu_123",
-      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce": "baseline",
       "pod-security.kubernetes.io/audit": "restricted",
-      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/warn": "baseline",
     });
     expect(buildNamespace({ ...spec, podSecurityStandard: "baseline" }).metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    expect(buildNamespace({ ...spec, podSecurityStandard: "privileged" }).metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     expect(ns.metadata?.annotations).toEqual({ "vcluster-portal.dev/owner": "ana@example.com" });
   });
 
@@ -142,18 +144,23 @@ describe("vcluster values", () => {
       backingStore: { etcd: { embedded: { enabled: true } } },
       statefulSet: {
         resources: { requests: { cpu: "200m" } },
+        // the open-source image, not the chart's licensed default
+        image: { repository: "loft-sh/vcluster-oss" },
         env: [
           { name: "EXTRA", value: "keep-me" },
           { name: "VCLUSTER_PHYSICAL_CLIENT_QPS", value: "15" },
           { name: "VCLUSTER_PHYSICAL_CLIENT_BURST", value: "30" },
         ],
       },
-      distro: { k8s: { enabled: true, version: "v1.33.2" } },
+      // a full image tag the chart version offers; the deprecated `version` emptied so it cannot win
+      distro: { k8s: { enabled: true, version: "", image: { tag: "v1.35.0" } } },
       proxy: { extraSANs: ["feature-x.vc.example.com"] },
     });
+    // The chart's own quota and limit range stay off: the portal's pair is the only one in the namespace.
     expect(v.policies).toEqual({
       podSecurityStandard: "restricted",
-      resourceQuota: { enabled: true, quota: { "count/pods": 50, "requests.cpu": "2", "requests.memory": "4Gi" } },
+      resourceQuota: { enabled: false, quota: { "count/pods": 50 } },
+      limitRange: { enabled: false },
     });
     expect(v.exportKubeConfig).toEqual({ server: "https://feature-x.vc.example.com" });
     expect(v.sync).toEqual({ toHost: { ingresses: { enabled: true } } });
@@ -176,6 +183,12 @@ describe("vcluster values", () => {
     const v = buildVclusterValuesObject({ ...spec, templateValuesYaml: "controlPlane:\n  distro:\n    k3s:\n      enabled: true\n" });
     expect(v.controlPlane).toMatchObject({ distro: { k3s: { enabled: true } } });
     expect(JSON.stringify(v.controlPlane)).not.toContain("k8s");
+  });
+
+  it("refuses a Kubernetes version the chart version does not offer, naming what it offers", () => {
+    expect(() => buildVclusterValuesObject({ ...spec, kubernetesVersion: "1.36", chart: { ...spec.chart, version: "0.30.0" } })).toThrow(
+      /Kubernetes 1\.36 is not offered by vCluster chart 0\.30\.0 \(it offers v1\.34\.0, v1\.33\.4, v1\.32\.1\)/,
+    );
   });
 
   it("rejects template values that are not a YAML mapping", () => {

@@ -7,9 +7,9 @@ import {
   TEAM_ID_LABEL,
   cpuQuantity,
   memoryQuantity,
-  normalizeKubernetesVersion,
   type ClusterSpec,
 } from "./cluster-spec";
+import { imageTagFor, kubernetesImageTags } from "@/lib/vcluster/chart-versions";
 
 // Pure builders of what the portal creates on a host cluster for one virtual cluster (DESIGN.md §3).
 // No I/O here: lib/kube/apply.ts writes the result with server-side apply.
@@ -46,8 +46,18 @@ function commonLabels(spec: ClusterSpec): Record<string, string> {
   };
 }
 
+/**
+ * What Pod Security admission enforces on the host namespace. The real control plane runs as root with no
+ * seccomp profile, so a `restricted` host namespace refuses it: the host enforces `baseline` at most, and the
+ * template's level is what vCluster enforces inside the virtual cluster (policies.podSecurityStandard), so
+ * synced workload pods already meet it. A `privileged` template stays privileged on the host too.
+ */
+export function hostEnforceLevel(level: ClusterSpec["podSecurityStandard"]): ClusterSpec["podSecurityStandard"] {
+  return level === "privileged" ? "privileged" : "baseline";
+}
+
 export function buildNamespace(spec: ClusterSpec): V1Namespace {
-  const pss = spec.podSecurityStandard;
+  const pss = hostEnforceLevel(spec.podSecurityStandard);
   return {
     apiVersion: "v1",
     kind: "Namespace",
@@ -59,10 +69,11 @@ export function buildNamespace(spec: ClusterSpec): V1Namespace {
         "vcluster-portal.dev/cluster": spec.name,
         "pod-security.kubernetes.io/enforce": pss,
         "pod-security.kubernetes.io/enforce-version": "latest",
-        // Audit and warn at the strictest level: shows what would break before a template tightens enforce.
+        // Audit at the strictest level (the audit log shows what a stricter host would refuse); warn at what
+        // is enforced, since the control plane itself never meets `restricted` and would warn on every install.
         "pod-security.kubernetes.io/audit": "restricted",
         "pod-security.kubernetes.io/audit-version": "latest",
-        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn": pss,
         "pod-security.kubernetes.io/warn-version": "latest",
       },
       annotations: { ...spec.annotations },
@@ -240,12 +251,19 @@ export function deepMerge(base: Json | undefined, over: Json | undefined, key = 
 
 const OTHER_DISTROS = ["k3s", "k0s"] as const;
 
+/**
+ * The chart's default control-plane image is the licensed `loft-sh/vcluster-pro`, which crash-loops without
+ * a licence; the open-source build is `loft-sh/vcluster-oss` (chart/values.yaml, controlPlane.statefulSet.image).
+ */
+export const OSS_CONTROL_PLANE_REPOSITORY = "loft-sh/vcluster-oss";
+
 /** The values the portal generates for one virtual cluster (before merging over the template's). */
 export function generatedVclusterValues(spec: ClusterSpec, template: JsonObject = {}): JsonObject {
   const distro = isObject(template.controlPlane) && isObject(template.controlPlane.distro) ? template.controlPlane.distro : {};
   const otherDistro = OTHER_DISTROS.find((d) => isObject(distro[d]) && distro[d].enabled === true);
   const controlPlane: JsonObject = {
     statefulSet: {
+      image: { repository: OSS_CONTROL_PLANE_REPOSITORY },
       env: [
         { name: "VCLUSTER_PHYSICAL_CLIENT_QPS", value: String(spec.syncerQps) },
         { name: "VCLUSTER_PHYSICAL_CLIENT_BURST", value: String(spec.syncerBurst) },
@@ -253,18 +271,16 @@ export function generatedVclusterValues(spec: ClusterSpec, template: JsonObject 
     },
   };
   // Only one distro may be enabled; a template that picked k3s/k0s keeps it (its image tags differ).
-  if (!otherDistro) controlPlane.distro = { k8s: { enabled: true, version: normalizeKubernetesVersion(spec.kubernetesVersion) } };
+  // `version` is emptied because the chart prefers it over image.tag and uses it verbatim as a tag.
+  if (!otherDistro) controlPlane.distro = { k8s: { enabled: true, version: "", image: { tag: kubernetesImageTag(spec) } } };
   const values: JsonObject = {
     controlPlane,
     policies: {
       podSecurityStandard: spec.podSecurityStandard,
-      resourceQuota: {
-        enabled: true,
-        quota: {
-          "requests.cpu": cpuQuantity(spec.cpuMillicores),
-          "requests.memory": memoryQuantity(spec.memoryMiB),
-        },
-      },
+      // The portal's own ResourceQuota and LimitRange (buildResourceQuota/buildLimitRange) size the namespace;
+      // the chart's would be a second pair with its own defaults (count/pods: 20, services.nodeports: 0, …).
+      resourceQuota: { enabled: false },
+      limitRange: { enabled: false },
     },
   };
   if (spec.exportServer) {
@@ -274,6 +290,18 @@ export function generatedVclusterValues(spec: ClusterSpec, template: JsonObject 
     controlPlane.proxy = { extraSANs: [host] };
   }
   return values;
+}
+
+/** The full image tag of the distro for the cluster's Kubernetes version and chart version ("1.36" → "v1.36.0"). */
+function kubernetesImageTag(spec: ClusterSpec): string {
+  const tag = imageTagFor(spec.chart.version, spec.kubernetesVersion);
+  if (!tag) {
+    const offered = kubernetesImageTags(spec.chart.version);
+    throw new TemplateValuesError(
+      `Kubernetes ${spec.kubernetesVersion} is not offered by vCluster chart ${spec.chart.version}${offered.length ? ` (it offers ${offered.join(", ")})` : ""}.`,
+    );
+  }
+  return tag;
 }
 
 /** The template's vcluster.yaml merged UNDER the generated values, as a YAML string for `helm --values`. */

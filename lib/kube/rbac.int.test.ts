@@ -3,13 +3,13 @@ import https from "node:https";
 import path from "node:path";
 import { KubeConfig, type V1Secret } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientFor, helmBin, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
+import { clientFor, helmBin, testChartRepo, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
 import { applyAll, applyObject, getOrNull, loadManifests } from "./apply";
 import { kubeClientFromConfig, type KubeClient } from "./client";
 import { FluxDriver } from "./drivers/flux";
 import { HelmDriver } from "./drivers/helm";
 import { toKubeError } from "./errors";
-import { deleteAll, ensureHostObjects, observe, readKubeconfig, sleep, wake } from "./vcluster-ops";
+import { deleteAll, ensureHostObjects, observe, readKubeconfig, removeWorkloadPods, sleep, wake } from "./vcluster-ops";
 
 // Provisions a virtual cluster end to end as the portal's own ServiceAccount, bound to nothing but
 // deploy/rbac/portal-clusterrole.yaml, with a TokenRequest token: proves the ClusterRole's verbs suffice
@@ -17,8 +17,8 @@ import { deleteAll, ensureHostObjects, observe, readKubeconfig, sleep, wake } fr
 
 const SA = { name: "vcluster-portal", namespace: "vcluster-portal" };
 const team = uniqueTeam("rbac");
-const spec = testSpec(team, "least-priv");
-const fluxSpec = testSpec(team, "least-flux", { chart: { repo: "https://charts.loft.sh", name: "vcluster", version: "0.26.0" } });
+const specs = [testSpec(team, "least-priv"), testSpec(team, "least-priv-old", { chart: { repo: testChartRepo(), name: "vcluster", version: "0.30.0" }, kubernetesVersion: "1.34" })];
+const fluxSpec = testSpec(team, "least-flux");
 
 let admin: KubeClient;
 let portal: KubeClient;
@@ -61,19 +61,22 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of [spec, fluxSpec]) {
+  for (const s of [...specs, fluxSpec]) {
     await waitFor(`${s.name} deleted`, async () => (await deleteAll(admin, new HelmDriver(admin, { helmBin: helmBin(), timeoutSeconds: 60 }), s)).gone, 90_000, 1000).catch(() => {});
   }
 });
 
 describe("the portal's ServiceAccount with deploy/rbac/portal-clusterrole.yaml only", () => {
-  it("provisions with helm, observes, sleeps, wakes, reads the kubeconfig and deletes", async () => {
+  it.each(specs.map((s) => [s.chart.version, s] as const))("installs the real chart %s with helm, observes, sleeps, wakes, reads the kubeconfig and deletes", async (_, spec) => {
     const helm = new HelmDriver(portal, { helmBin: helmBin(), timeoutSeconds: 120 });
     await ensureHostObjects(portal, spec);
     await ensureHostObjects(portal, spec);
     await helm.install(spec);
     expect(await helm.status(spec)).toEqual({ installed: true, ready: true });
-    await waitFor("control plane ready", async () => (await observe(portal, spec)).statefulSet?.readyReplicas === 1);
+    await waitFor("control plane ready", async () => (await observe(portal, spec)).controlPlane?.readyReplicas === 1, 120_000);
+    // The chart's own RBAC exists: created by this identity, so it held every permission it granted.
+    await admin.rbac.readNamespacedRole({ name: `vc-${spec.releaseName}`, namespace: spec.namespace });
+    if (spec.chart.version === "0.30.0") await admin.rbac.readClusterRole({ name: `vc-${spec.releaseName}-v-${spec.namespace}` });
 
     // the control plane would write this Secret; the portal only reads it
     const kubeconfig = `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://localhost:8443\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n`;
@@ -83,9 +86,10 @@ describe("the portal's ServiceAccount with deploy/rbac/portal-clusterrole.yaml o
     expect((await observe(portal, spec)).ready).toBe(true);
 
     expect(await sleep(portal, spec)).toBe(true);
-    expect((await observe(portal, spec)).statefulSet?.replicas).toBe(0);
+    expect((await observe(portal, spec)).controlPlane?.replicas).toBe(0);
+    await waitFor("workload pods removed as the portal", async () => (await removeWorkloadPods(portal, spec)) === 0);
     expect(await wake(portal, spec)).toBe(true);
-    expect((await observe(portal, spec)).statefulSet?.replicas).toBe(1);
+    expect((await observe(portal, spec)).controlPlane?.replicas).toBe(1);
 
     await helm.install(spec); // an upgrade, too
     await waitFor("deleted as the portal", async () => (await deleteAll(portal, helm, spec)).gone, 90_000, 1000);

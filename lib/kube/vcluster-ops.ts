@@ -8,37 +8,81 @@ import { buildHostObjects, type ApiServerEndpoint } from "./host-objects";
 import type { ProvisioningDriver } from "./drivers/types";
 
 // Operations on one virtual cluster on its host: observe, sleep/wake, kubeconfig, delete. Host naming follows
-// the vcluster chart and CLI: StatefulSet `<release>` (labels app=vcluster, release=<release>), Secret
-// `vc-<release>` with key `config`, pause annotations `loft.sh/paused*` (so `vcluster resume` still works).
+// the vcluster chart and CLI (pkg/lifecycle in github.com/loft-sh/vcluster): control plane StatefulSet or
+// Deployment `<release>` (labels app=vcluster, release=<release>), Secret `vc-<release>` with key `config`,
+// pause annotations `loft.sh/paused*` (so `vcluster pause`/`resume` and the portal understand each other).
 
 export const PAUSED_ANNOTATION = "loft.sh/paused";
 export const PAUSED_REPLICAS_ANNOTATION = "loft.sh/paused-replicas";
 export const PAUSED_DATE_ANNOTATION = "loft.sh/paused-date";
+/** Set by `vcluster restore` while it pauses the control plane to restore a snapshot (pkg/constants). */
+export const RESTORING_ANNOTATION = "loft.sh/restoring";
 export const MANAGED_BY_POD_LABEL = "vcluster.loft.sh/managed-by";
+
+/**
+ * The chart renders the control plane as a StatefulSet when something is persisted (embedded database or
+ * etcd on a volume) and as a Deployment otherwise; both carry app=vcluster, release=<release>.
+ */
+export type ControlPlaneKind = "StatefulSet" | "Deployment";
+
+export interface ControlPlane {
+  kind: ControlPlaneKind;
+  /** spec.replicas */
+  replicas: number;
+  readyReplicas: number;
+  /** status.replicas: pods that still exist (running or terminating). */
+  podReplicas: number;
+  /** loft.sh/paused=true (portal sleep or `vcluster pause`). */
+  paused: boolean;
+  /** loft.sh/restoring=true: `vcluster restore` owns the control plane right now. */
+  restoring: boolean;
+}
 
 export interface Observation {
   namespace: "present" | "absent" | "terminating";
-  statefulSet: { replicas: number; readyReplicas: number } | null;
+  controlPlane: ControlPlane | null;
   secretExists: boolean;
-  /** The StatefulSet carries loft.sh/paused=true. */
+  /** The control plane carries loft.sh/paused=true. */
   paused: boolean;
   /** Control plane ready and its kubeconfig Secret written. */
   ready: boolean;
 }
 
+type Workload = { metadata?: { annotations?: Record<string, string>; resourceVersion?: string }; spec?: { replicas?: number }; status?: { readyReplicas?: number; replicas?: number } };
+
+function toControlPlane(kind: ControlPlaneKind, w: Workload): ControlPlane {
+  const ann = w.metadata?.annotations ?? {};
+  return {
+    kind,
+    replicas: w.spec?.replicas ?? 1,
+    readyReplicas: w.status?.readyReplicas ?? 0,
+    podReplicas: w.status?.replicas ?? 0,
+    paused: ann[PAUSED_ANNOTATION] === "true",
+    restoring: ann[RESTORING_ANNOTATION] === "true",
+  };
+}
+
+/** The control plane workload of a release: the StatefulSet, else the Deployment, as `vcluster pause` looks them up. */
+async function readControlPlane(client: KubeClient, spec: ClusterSpec): Promise<{ kind: ControlPlaneKind; object: Workload } | null> {
+  const sts = await orNull(client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace }));
+  if (sts) return { kind: "StatefulSet", object: sts };
+  const deploy = await orNull(client.apps.readNamespacedDeployment({ name: spec.releaseName, namespace: spec.namespace }));
+  return deploy ? { kind: "Deployment", object: deploy } : null;
+}
+
 export async function observe(client: KubeClient, spec: ClusterSpec): Promise<Observation> {
   const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
-  if (!ns) return { namespace: "absent", statefulSet: null, secretExists: false, paused: false, ready: false };
+  if (!ns) return { namespace: "absent", controlPlane: null, secretExists: false, paused: false, ready: false };
   const namespace = ns.metadata?.deletionTimestamp || ns.status?.phase === "Terminating" ? "terminating" : "present";
-  const [sts, secret] = await Promise.all([
-    orNull(client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace })),
+  const [workload, secret] = await Promise.all([
+    readControlPlane(client, spec),
     orNull(client.core.readNamespacedSecret({ name: kubeconfigSecretName(spec.releaseName), namespace: spec.namespace })),
   ]);
-  const statefulSet = sts ? { replicas: sts.spec?.replicas ?? 1, readyReplicas: sts.status?.readyReplicas ?? 0 } : null;
+  const controlPlane = workload ? toControlPlane(workload.kind, workload.object) : null;
   const secretExists = Boolean(secret?.data?.config);
   const ready =
-    namespace === "present" && statefulSet !== null && statefulSet.replicas > 0 && statefulSet.readyReplicas >= statefulSet.replicas && secretExists;
-  return { namespace, statefulSet, secretExists, paused: sts?.metadata?.annotations?.[PAUSED_ANNOTATION] === "true", ready };
+    namespace === "present" && controlPlane !== null && controlPlane.replicas > 0 && controlPlane.readyReplicas >= controlPlane.replicas && secretExists;
+  return { namespace, controlPlane, secretExists, paused: controlPlane?.paused ?? false, ready };
 }
 
 // ───────────────────────────── host objects ─────────────────────────────
@@ -89,14 +133,9 @@ export async function ensureHostObjects(client: KubeClient, spec: ClusterSpec): 
 
 // ───────────────────────────── sleep / wake ─────────────────────────────
 
-async function patchStatefulSet(client: KubeClient, spec: ClusterSpec, patch: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> }) {
+async function patchWorkload(client: KubeClient, namespace: string, kind: ControlPlaneKind, name: string, patch: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> }) {
   await client.objects.patch(
-    {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      ...patch,
-      metadata: { ...(patch.metadata ?? {}), name: spec.releaseName, namespace: spec.namespace },
-    } as V1StatefulSet,
+    { apiVersion: "apps/v1", kind, ...patch, metadata: { ...(patch.metadata ?? {}), name, namespace } } as V1StatefulSet,
     undefined,
     undefined,
     FIELD_MANAGER,
@@ -106,55 +145,98 @@ async function patchStatefulSet(client: KubeClient, spec: ClusterSpec, patch: { 
 }
 
 /**
- * Scales the control plane to 0 like `vcluster pause`: records the replica count in loft.sh/paused-replicas,
- * then deletes the workload pods the syncer created in the namespace. Idempotent. Returns false when there is
- * no StatefulSet to pause.
+ * First half of `vcluster pause`: scales the control plane to 0 and records the replica count in
+ * loft.sh/paused-replicas. Idempotent. Returns false when there is no control plane to pause. The workload
+ * pods are removed separately (removeWorkloadPods) once no control-plane replica runs any more, or the
+ * still-running syncer would recreate them.
  */
 export async function sleep(client: KubeClient, spec: ClusterSpec, now: Date = new Date()): Promise<boolean> {
-  const paused = await retryOnConflict(async () => {
-    const sts = await orNull(client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace }));
-    if (!sts) return false;
-    const ann = sts.metadata?.annotations ?? {};
-    const replicas = sts.spec?.replicas ?? 1;
-    if (ann[PAUSED_ANNOTATION] === "true" && replicas === 0) return true;
-    const remembered = ann[PAUSED_ANNOTATION] === "true" ? ann[PAUSED_REPLICAS_ANNOTATION] : undefined;
-    await patchStatefulSet(client, spec, {
-      metadata: {
-        resourceVersion: sts.metadata?.resourceVersion, // precondition: 409 if someone changed it meanwhile
-        annotations: {
-          [PAUSED_ANNOTATION]: "true",
-          [PAUSED_REPLICAS_ANNOTATION]: remembered ?? String(replicas > 0 ? replicas : 1),
-          [PAUSED_DATE_ANNOTATION]: now.toISOString(),
-        },
-      },
-      spec: { replicas: 0 },
-    });
-    return true;
+  const cp = await retryOnConflict(async () => {
+    const cp = await readControlPlane(client, spec);
+    if (cp) await pause(client, spec.namespace, cp.kind, spec.releaseName, cp.object, now);
+    return cp;
   });
-  if (paused) {
-    await client.core.deleteCollectionNamespacedPod({ namespace: spec.namespace, labelSelector: `${MANAGED_BY_POD_LABEL}=${spec.releaseName}` });
+  // A control plane without persistence (a Deployment) may use etcd deployed beside it: paused with it, as the CLI does.
+  if (cp?.kind === "Deployment") {
+    for (const etcd of await deployedEtcd(client, spec)) {
+      await retryOnConflict(async () => {
+        const fresh = await orNull(client.apps.readNamespacedStatefulSet({ name: etcd, namespace: spec.namespace }));
+        if (fresh) await pause(client, spec.namespace, "StatefulSet", etcd, fresh, now);
+      });
+    }
   }
-  return paused;
+  return cp !== null;
 }
 
-/** Restores the replica count saved by sleep() (or `vcluster pause`) and removes the pause annotations. */
-export async function wake(client: KubeClient, spec: ClusterSpec): Promise<boolean> {
-  return retryOnConflict(async () => {
-    const sts = await orNull(client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace }));
-    if (!sts) return false;
-    const ann = sts.metadata?.annotations ?? {};
-    const saved = Number.parseInt(ann[PAUSED_REPLICAS_ANNOTATION] ?? "", 10);
-    const isPaused = PAUSED_ANNOTATION in ann || PAUSED_REPLICAS_ANNOTATION in ann;
-    if (!isPaused && (sts.spec?.replicas ?? 1) > 0) return true;
-    await patchStatefulSet(client, spec, {
-      metadata: {
-        resourceVersion: sts.metadata?.resourceVersion,
-        annotations: { [PAUSED_ANNOTATION]: null, [PAUSED_REPLICAS_ANNOTATION]: null, [PAUSED_DATE_ANNOTATION]: null },
+/** StatefulSets of etcd the chart deployed for the release (controlPlane.backingStore.etcd.deploy). */
+async function deployedEtcd(client: KubeClient, spec: ClusterSpec): Promise<string[]> {
+  const list = await client.apps.listNamespacedStatefulSet({ namespace: spec.namespace, labelSelector: `app=vcluster-etcd,release=${spec.releaseName}` });
+  return list.items.map((s) => s.metadata!.name!);
+}
+
+async function pause(client: KubeClient, namespace: string, kind: ControlPlaneKind, name: string, w: Workload, now: Date): Promise<void> {
+  const ann = w.metadata?.annotations ?? {};
+  const replicas = w.spec?.replicas ?? 1;
+  if (ann[PAUSED_ANNOTATION] === "true" && replicas === 0) return;
+  const remembered = ann[PAUSED_ANNOTATION] === "true" ? ann[PAUSED_REPLICAS_ANNOTATION] : undefined;
+  await patchWorkload(client, namespace, kind, name, {
+    metadata: {
+      resourceVersion: w.metadata?.resourceVersion, // precondition: 409 if someone changed it meanwhile
+      annotations: {
+        [PAUSED_ANNOTATION]: "true",
+        [PAUSED_REPLICAS_ANNOTATION]: remembered ?? String(replicas > 0 ? replicas : 1),
+        [PAUSED_DATE_ANNOTATION]: now.toISOString(),
       },
-      spec: { replicas: Number.isFinite(saved) && saved > 0 ? saved : 1 },
-    });
-    return true;
+    },
+    spec: { replicas: 0 },
   });
+}
+
+async function resume(client: KubeClient, namespace: string, kind: ControlPlaneKind, name: string, w: Workload): Promise<void> {
+  const ann = w.metadata?.annotations ?? {};
+  const saved = Number.parseInt(ann[PAUSED_REPLICAS_ANNOTATION] ?? "", 10);
+  const isPaused = PAUSED_ANNOTATION in ann || PAUSED_REPLICAS_ANNOTATION in ann;
+  if (!isPaused && (w.spec?.replicas ?? 1) > 0) return;
+  await patchWorkload(client, namespace, kind, name, {
+    metadata: {
+      resourceVersion: w.metadata?.resourceVersion,
+      annotations: { [PAUSED_ANNOTATION]: null, [PAUSED_REPLICAS_ANNOTATION]: null, [PAUSED_DATE_ANNOTATION]: null },
+    },
+    spec: { replicas: Number.isFinite(saved) && saved > 0 ? saved : 1 },
+  });
+}
+
+/**
+ * Second half of `vcluster pause`: deletes the pods the syncer created on the host (label
+ * vcluster.loft.sh/managed-by=<release>). Returns how many were still there (0 = none left); call again
+ * until it returns 0, since deletion is graceful and a crash may cut it short.
+ */
+export async function removeWorkloadPods(client: KubeClient, spec: ClusterSpec): Promise<number> {
+  const pods = await client.core.listNamespacedPod({ namespace: spec.namespace, labelSelector: `${MANAGED_BY_POD_LABEL}=${spec.releaseName}` });
+  for (const pod of pods.items) {
+    if (pod.metadata?.deletionTimestamp) continue;
+    await orNull(client.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: spec.namespace }));
+  }
+  return pods.items.length;
+}
+
+/** Restores the replica counts saved by sleep() (or `vcluster pause`) and removes the pause annotations; etcd first. */
+export async function wake(client: KubeClient, spec: ClusterSpec): Promise<boolean> {
+  const cp = await readControlPlane(client, spec);
+  if (!cp) return false;
+  if (cp.kind === "Deployment") {
+    for (const etcd of await deployedEtcd(client, spec)) {
+      await retryOnConflict(async () => {
+        const fresh = await orNull(client.apps.readNamespacedStatefulSet({ name: etcd, namespace: spec.namespace }));
+        if (fresh) await resume(client, spec.namespace, "StatefulSet", etcd, fresh);
+      });
+    }
+  }
+  await retryOnConflict(async () => {
+    const fresh = await readControlPlane(client, spec);
+    if (fresh) await resume(client, spec.namespace, fresh.kind, spec.releaseName, fresh.object);
+  });
+  return true;
 }
 
 // ───────────────────────────── kubeconfig ─────────────────────────────

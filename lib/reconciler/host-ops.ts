@@ -3,7 +3,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL, type ClusterSpec } from "@/lib/kube/clust
 import { toKubeError } from "@/lib/kube/errors";
 import { driverFor } from "@/lib/kube/drivers/driver-for";
 import type { DriverStatus } from "@/lib/kube/drivers/types";
-import { deleteAll, ensureHostObjects, observe, sleep, wake, type Observation } from "@/lib/kube/vcluster-ops";
+import { PAUSED_ANNOTATION, deleteAll, ensureHostObjects, observe, removeWorkloadPods, sleep, wake, type Observation } from "@/lib/kube/vcluster-ops";
 import type { HostRow } from "./spec-from-row";
 
 // The reconciler's view of a host: the handful of idempotent operations a step uses. The default binds
@@ -12,15 +12,17 @@ import type { HostRow } from "./spec-from-row";
 export type { Observation };
 
 export interface HostOps {
-  /** Namespace, control-plane StatefulSet, kubeconfig Secret, paused annotation. Throws on API errors; absent is not an error. */
+  /** Namespace, control plane (StatefulSet or Deployment), kubeconfig Secret, paused annotation. Throws on API errors; absent is not an error. */
   observe(spec: ClusterSpec): Promise<Observation>;
   /** Server-side applies Namespace, ResourceQuota, LimitRange, NetworkPolicies. */
   applyHostObjects(spec: ClusterSpec): Promise<void>;
   /** helm upgrade --install (or the flux HelmRelease); idempotent. */
   install(spec: ClusterSpec): Promise<void>;
   releaseStatus(spec: ClusterSpec): Promise<DriverStatus>;
-  /** Scales the control plane to zero with the loft.sh/paused annotations; false when there is no StatefulSet. */
+  /** Scales the control plane to zero with the loft.sh/paused annotations; false when there is no control plane. */
   sleep(spec: ClusterSpec): Promise<boolean>;
+  /** Deletes the synced workload pods; returns how many were still there (0 = none left). */
+  removeWorkloadPods(spec: ClusterSpec): Promise<number>;
   wake(spec: ClusterSpec): Promise<boolean>;
   /** Uninstalls the release and deletes the namespace; gone once both are absent. */
   deleteAll(spec: ClusterSpec): Promise<{ gone: boolean }>;
@@ -28,8 +30,11 @@ export interface HostOps {
   inventory?(): Promise<HostInventory>;
 }
 
-/** What exists on a host, from two list calls: portal namespaces, and `<namespace>/<name>` of vcluster StatefulSets. */
-export type HostInventory = { namespaces: Set<string>; statefulSets: Set<string> };
+/**
+ * What exists on a host, from three list calls: portal namespaces, and the vcluster control planes
+ * (StatefulSets and Deployments labelled app=vcluster) by `<namespace>/<name>` with their pause state.
+ */
+export type HostInventory = { namespaces: Set<string>; controlPlanes: Map<string, { paused: boolean; replicas: number }> };
 
 export type HostOpsFactory = (host: HostRow) => HostOps;
 
@@ -49,18 +54,24 @@ export const kubeHostOps: HostOpsFactory = (host) => {
     install: (spec) => driver.install(spec),
     releaseStatus: (spec) => driver.status(spec),
     sleep: (spec) => sleep(client, spec),
+    removeWorkloadPods: (spec) => removeWorkloadPods(client, spec),
     wake: (spec) => wake(client, spec),
     deleteAll: (spec) => deleteAll(client, driver, spec),
     inventory: async () => {
       try {
-        const [namespaces, statefulSets] = await Promise.all([
+        const [namespaces, statefulSets, deployments] = await Promise.all([
           client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` }),
           client.apps.listStatefulSetForAllNamespaces({ labelSelector: "app=vcluster" }),
+          client.apps.listDeploymentForAllNamespaces({ labelSelector: "app=vcluster" }),
         ]);
-        return {
-          namespaces: new Set(namespaces.items.map((n) => n.metadata?.name ?? "")),
-          statefulSets: new Set(statefulSets.items.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`)),
-        };
+        const controlPlanes: HostInventory["controlPlanes"] = new Map();
+        for (const w of [...statefulSets.items, ...deployments.items]) {
+          controlPlanes.set(`${w.metadata?.namespace}/${w.metadata?.name}`, {
+            paused: w.metadata?.annotations?.[PAUSED_ANNOTATION] === "true",
+            replicas: w.spec?.replicas ?? 1,
+          });
+        }
+        return { namespaces: new Set(namespaces.items.map((n) => n.metadata?.name ?? "")), controlPlanes };
       } catch (e) {
         throw toKubeError(e);
       }

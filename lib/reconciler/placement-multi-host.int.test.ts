@@ -1,6 +1,6 @@
 // Placement across several host clusters, end to end: two real local host clusters (`test` and a second one,
 // `test-b`, both kube-apiserver + kwok), each registered as a HostCluster with an encrypted kubeconfig, the
-// worker with the helm driver and charts/vcluster-test, and one scripts/vcluster-emulator per host playing the
+// worker with the helm driver and the real vcluster chart, and one scripts/vcluster-emulator per host playing the
 // vcluster control plane. Issue: "a template can restrict to host labels; choose the enabled host with the
 // most free capacity".
 import { execFileSync } from "node:child_process";
@@ -15,10 +15,11 @@ import { requestCluster } from "@/lib/domain/request-cluster";
 import type { HostCluster, PrismaClient } from "@/lib/generated/prisma/client";
 import { hostClient, type KubeClient } from "@/lib/kube/client";
 import { orNull } from "@/lib/kube/errors";
-import { binDir, repoRoot } from "@/scripts/k8s/cluster";
+import { binDir } from "@/scripts/k8s/cluster";
 import { upSecondHost, type SecondHost } from "@/scripts/testenv/second-host";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
+import { testChartRepo } from "@/scripts/vcluster-emulator/testing";
 import { createTestTeam, waitForPhase } from "./test-support";
 import { Worker } from "./worker";
 
@@ -26,7 +27,7 @@ import { Worker } from "./worker";
 // KUBECONFIG only serves the seeded LOCAL host, which this file disables; A and B connect via stored kubeconfigs.
 process.env.KUBECONFIG = testKubeconfig();
 process.env.HELM_BIN = path.join(binDir(), "helm");
-process.env.VCLUSTER_CHART_REPO = path.join(repoRoot, "charts", "vcluster-test");
+process.env.VCLUSTER_CHART_REPO = testChartRepo();
 process.env.HELM_TIMEOUT_SECONDS = "20";
 
 const testDb = useTestDatabase({ seeded: true });

@@ -17,7 +17,8 @@ import { CLUSTER_SPEC_INCLUDE, specFromRow, type ClusterRow } from "./spec-from-
 // by remembering that we wrote them.
 //
 //   desired RUNNING   host objects (SSA) → release (install when absent or intent changed) → wait ready → READY
-//   desired SLEEPING  scale to zero (loft.sh/paused) → wait pods gone → SLEEPING
+//   desired SLEEPING  scale to zero (loft.sh/paused) → wait until no control-plane replica is left → remove
+//                     the synced workload pods until none is left → SLEEPING
 //   desired DELETED   uninstall + delete namespace → wait both gone → DELETED (EXPIRED when the TTL ended it)
 
 export type StepOptions = {
@@ -55,6 +56,7 @@ export type Checkpoint =
   | "wake"
   | "mark-ready"
   | "sleep"
+  | "remove-workloads"
   | "mark-slept"
   | "mark-drift"
   | "delete"
@@ -178,7 +180,8 @@ class Step {
       // Intent says run, phase says asleep (set directly in the database): go through PROVISIONING.
       return (await this.transition("wake", {}, { type: "wake-requested", message: "Waking the cluster" })) ? { t: "again", note: "waking" } : { t: "superseded" };
     }
-    if (obs.statefulSet && (obs.paused || obs.statefulSet.replicas === 0)) {
+    if (obs.controlPlane?.restoring) return { t: "wait", ms: this.o.deletePollMs, note: "vcluster restore is restoring a snapshot (loft.sh/restoring); leaving the control plane alone" };
+    if (obs.controlPlane && (obs.paused || obs.controlPlane.replicas === 0)) {
       await this.checkpoint("wake");
       await ops.wake(spec);
     }
@@ -223,7 +226,7 @@ class Step {
   private async converge(spec: ClusterSpec, ops: HostOps, obs: Observation): Promise<Next | null> {
     const row = this.row;
     const newIntent = row.generation > row.observedGeneration;
-    if (!newIntent && obs.namespace === "present" && obs.statefulSet !== null) return null;
+    if (!newIntent && obs.namespace === "present" && obs.controlPlane !== null) return null;
 
     if (obs.namespace === "absent" || newIntent) {
       await this.checkpoint("apply-host-objects");
@@ -233,7 +236,7 @@ class Step {
     if (provisioning) await this.eventOnce("namespace-created", `Namespace ${spec.namespace} with its quota, limits${spec.isolateNetwork ? " and network isolation" : ""} created on ${row.hostCluster!.name}`);
 
     const status = await ops.releaseStatus(spec);
-    const install = !status.installed || !status.ready || newIntent || !obs.statefulSet;
+    const install = !status.installed || !status.ready || newIntent || !obs.controlPlane;
     if (install) {
       await this.checkpoint("install");
       await ops.install(spec);
@@ -267,7 +270,7 @@ class Step {
 
   private async drift(spec: ClusterSpec, obs: Observation): Promise<Next> {
     await this.checkpoint("mark-drift");
-    const what = obs.namespace === "absent" ? `namespace ${spec.namespace}` : `control plane StatefulSet ${spec.namespace}/${spec.releaseName}`;
+    const what = obs.namespace === "absent" ? `namespace ${spec.namespace}` : `control plane ${spec.namespace}/${spec.releaseName}`;
     const ok = await this.transition("drift", { lastError: null }, { type: "drift-detected", message: `The ${what} was deleted on the host outside the portal; recreating it` });
     return ok ? { t: "again", note: "drift" } : { t: "superseded" };
   }
@@ -283,15 +286,20 @@ class Step {
       if (row.phase === "READY" || row.phase === "SLEEPING") return this.drift(spec, obs);
       // PROVISIONING (new, or repairing drift) with sleep as the goal: put objects and release in place first.
       const placed = await this.converge(spec, ops, obs);
-      return placed ?? { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane StatefulSet" };
+      return placed ?? { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane" };
     }
-    const sts = obs.statefulSet!;
-    if (!(obs.paused && sts.replicas === 0)) {
+    const cp = obs.controlPlane!;
+    if (cp.restoring) return { t: "wait", ms: this.o.deletePollMs, note: "vcluster restore is restoring a snapshot (loft.sh/restoring); leaving the control plane alone" };
+    if (!(obs.paused && cp.replicas === 0)) {
       await this.checkpoint("sleep");
       await ops.sleep(spec);
       return { t: "wait", ms: spread(this.o.readyPollMs), note: "scaling the control plane to zero" };
     }
-    if (sts.readyReplicas > 0) return { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane pods to stop" };
+    // As `vcluster pause` does: workload pods go only once no syncer runs, or it would recreate them.
+    if (cp.readyReplicas > 0 || cp.podReplicas > 0) return { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane pods to stop" };
+    await this.checkpoint("remove-workloads");
+    const remaining = await ops.removeWorkloadPods(spec);
+    if (remaining > 0) return { t: "wait", ms: spread(this.o.readyPollMs), note: `removing ${remaining} workload pod${remaining === 1 ? "" : "s"} of the virtual cluster` };
     if (row.phase !== "SLEEPING" || row.observedGeneration !== row.generation) {
       await this.checkpoint("mark-slept");
       const ok = await this.transition(
@@ -341,12 +349,12 @@ class Step {
 }
 
 function vanished(obs: Observation): boolean {
-  return obs.namespace === "absent" || obs.statefulSet === null;
+  return obs.namespace === "absent" || obs.controlPlane === null;
 }
 
 function notReadyReason(obs: Observation, spec: ClusterSpec): string {
-  if (!obs.statefulSet) return `the StatefulSet ${spec.releaseName} does not exist yet`;
-  if (obs.statefulSet.readyReplicas < obs.statefulSet.replicas) return `${obs.statefulSet.readyReplicas}/${obs.statefulSet.replicas} control plane replicas ready`;
+  if (!obs.controlPlane) return `the control plane ${spec.releaseName} does not exist yet`;
+  if (obs.controlPlane.readyReplicas < obs.controlPlane.replicas) return `${obs.controlPlane.readyReplicas}/${obs.controlPlane.replicas} control plane replicas ready`;
   if (!obs.secretExists) return `waiting for the kubeconfig Secret vc-${spec.releaseName}`;
   return "not ready yet";
 }

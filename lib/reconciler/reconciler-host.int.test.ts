@@ -1,11 +1,12 @@
 // The reconciler end to end on the real local host cluster (kube-apiserver + kwok), with the helm driver and
-// charts/vcluster-test, and scripts/vcluster-emulator playing the vcluster control plane (it starts a real
-// kube-apiserver per ready StatefulSet and writes Secret vc-<release>).
+// the real loft-sh/vcluster chart from the local chart repository, and scripts/vcluster-emulator playing the
+// vcluster control plane (it starts a real kube-apiserver per ready control plane and writes Secret vc-<release>
+// as vCluster does).
 import { execFileSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { stringify, parse } from "yaml";
 import { createPrisma } from "@/lib/db/client";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
@@ -18,8 +19,14 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { hostClient, type KubeClient } from "@/lib/kube/client";
 import { orNull } from "@/lib/kube/errors";
 import { readKubeconfig } from "@/lib/kube/vcluster-ops";
-import { binDir, repoRoot } from "@/scripts/k8s/cluster";
-import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
+import { binDir } from "@/scripts/k8s/cluster";
+import { IN_POD_SERVER, startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
+import { testChartRepo, throughRoute } from "@/scripts/vcluster-emulator/testing";
+import { approveRequest } from "@/lib/domain/approve-request";
+import { createTemplateVersion } from "@/lib/domain/create-template-version";
+import { hostEnforceLevel } from "@/lib/kube/host-objects";
+import { MANAGED_BY_POD_LABEL, PAUSED_ANNOTATION, PAUSED_DATE_ANNOTATION, PAUSED_REPLICAS_ANNOTATION } from "@/lib/kube/vcluster-ops";
+import { seedTemplates } from "@/prisma/seed-data";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { SimulatedCrash } from "./errors";
 import { kubeHostOps } from "./host-ops";
@@ -31,7 +38,7 @@ import { Worker, type WorkerOptions } from "./worker";
 // lib/env.ts reads these once, on first use: set them before anything calls env().
 process.env.KUBECONFIG = testKubeconfig();
 process.env.HELM_BIN = path.join(binDir(), "helm");
-process.env.VCLUSTER_CHART_REPO = path.join(repoRoot, "charts", "vcluster-test");
+process.env.VCLUSTER_CHART_REPO = testChartRepo();
 process.env.HELM_TIMEOUT_SECONDS = "20";
 
 const testDb = useTestDatabase({ seeded: true });
@@ -84,6 +91,8 @@ beforeAll(async () => {
   team = await createTestTeam(prisma, slug);
   kube = hostClient({ id: "test-kube", connection: "LOCAL", kubeconfigEncrypted: null, clientQps: 50, clientBurst: 100 });
   emulator = await startEmulator({ hostKubeconfig: testKubeconfig(), namespacePrefix: `vc-${slug}-`, pollMs: 300, log: () => {} });
+  // The public address vCluster exports (exportKubeConfig.server); the emulator is the ingress behind it.
+  await prisma.hostCluster.update({ where: { name: "local" }, data: { endpointPattern: "https://{release}.{namespace}.vc.example.test" } });
 });
 
 afterEach(async () => {
@@ -114,10 +123,12 @@ describe("on the real host cluster", () => {
       "app.kubernetes.io/managed-by": "vcluster-portal",
       "vcluster-portal.dev/team-id": team.teamId,
       "vcluster-portal.dev/cluster-id": c.id,
-      "pod-security.kubernetes.io/enforce": version.podSecurityStandard,
+      // what the real control plane passes; the template's level is enforced inside the virtual cluster
+      "pod-security.kubernetes.io/enforce": hostEnforceLevel(version.podSecurityStandard as "baseline"),
     });
+    // Exactly one quota and one limit range, sized from the template (the chart's own are disabled).
     const quotas = (await kube.core.listNamespacedResourceQuota({ namespace: ns })).items.map((q) => [q.metadata!.name, q.spec?.hard]);
-    expect(quotas).toContainEqual(["vcluster-portal-quota", { "requests.cpu": "1", "requests.memory": "2Gi" }]);
+    expect(quotas).toEqual([["vcluster-portal-quota", { "requests.cpu": "1", "requests.memory": "2Gi" }]]);
     expect((await kube.core.listNamespacedLimitRange({ namespace: ns })).items.map((l) => l.metadata!.name)).toEqual(["vcluster-portal-limits"]);
     expect((await kube.net.listNamespacedNetworkPolicy({ namespace: ns })).items.map((p) => p.metadata!.name).sort()).toEqual(["isolate-vcluster", "vcluster-api-ingress"]);
     expect(helmReleases(ns)).toEqual([c.releaseName]);
@@ -134,25 +145,34 @@ describe("on the real host cluster", () => {
     expect(await eventTypes(c.id)).toEqual(["requested", "namespace-created", "release-installed", "ready"]);
     expect(ready).toMatchObject({ attempts: 0, lastError: null, observedGeneration: ready.generation });
 
-    // The kubeconfig the portal hands out reaches the virtual cluster's own API server.
+    // The kubeconfig the portal hands out names the exported address and, through the host's route to it
+    // (TLS verifying that name), reaches the virtual cluster's own API server.
     const row = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id }, include: CLUSTER_SPEC_INCLUDE });
-    const kc = new KubeConfig();
-    kc.loadFromString(await readKubeconfig(kube, specFromRow(row), null));
+    const yaml = await readKubeconfig(kube, specFromRow(row), null);
+    const exported = `https://${c.releaseName}.${ns}.vc.example.test`;
+    expect((parse(yaml) as { clusters: { cluster: { server: string } }[] }).clusters[0]!.cluster.server).toBe(exported);
+    const kc = throughRoute(yaml, emulator, ns, c.releaseName!);
+    expect(kc.getCurrentCluster()?.tlsServerName).toBe(new URL(exported).hostname);
     const inside = await kc.makeApiClient(CoreV1Api).listNamespace();
     expect(inside.items.map((i) => i.metadata?.name)).toContain("default");
   });
 
-  it("sleeps, wakes and deletes end to end; deletion removes release and namespace before DELETED", async () => {
+  it("sleeps (no workload pod survives), wakes and deletes end to end; deletion removes release and namespace before DELETED", async () => {
     startWorker();
     const c = await request();
     await waitForPhase(prisma, c.id, "READY", 90_000);
     const ns = c.namespace!;
 
+    // Pods the syncer would have created on the host, running on kwok nodes.
+    const workloads = await startWorkloadPods(ns, c.releaseName!, 3);
     await sleepCluster(team.member, { clusterId: c.id });
     await waitForPhase(prisma, c.id, "SLEEPING", 60_000);
     let sts = await kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns });
     expect(sts.spec?.replicas).toBe(0);
     expect(sts.metadata?.annotations?.["loft.sh/paused"]).toBe("true");
+    const left = await kube.core.listNamespacedPod({ namespace: ns, labelSelector: `${MANAGED_BY_POD_LABEL}=${c.releaseName}` });
+    expect(left.items.filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.name)).toEqual([]);
+    expect(workloads).toHaveLength(3);
 
     const t0 = Date.now();
     await wakeCluster(team.member, { clusterId: c.id });
@@ -200,6 +220,100 @@ describe("on the real host cluster", () => {
     await waitForPhase(prisma, c.id, "EXPIRED", 90_000);
     expect(await orNull(kube.core.readNamespace({ name: c.namespace! }))).toBeNull();
     expect(await prisma.auditEvent.count({ where: { targetId: c.id, action: "cluster.expire", actorEmail: "system" } })).toBe(1);
+  });
+});
+
+describe("the vcluster CLI and the portal", () => {
+  it("follows `vcluster pause` and `vcluster resume` within one drift sweep, without undoing them", async () => {
+    startWorker();
+    const c = await request();
+    await waitForPhase(prisma, c.id, "READY", 90_000);
+    const ns = c.namespace!;
+    await startWorkloadPods(ns, c.releaseName!, 1);
+
+    // What `vcluster pause` writes (pkg/lifecycle: merge patch of annotations + replicas, then delete the pods).
+    await cliPause(ns, c.releaseName!);
+    expect((await driftSweep(prisma, kubeHostOps)).followed).toBe(1);
+    const slept = await waitForPhase(prisma, c.id, "SLEEPING", 60_000);
+    expect(slept.desiredState).toBe("SLEEPING");
+    const paused = await kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns });
+    expect(paused.spec?.replicas).toBe(0); // not woken up again
+    expect((await eventTypes(c.id)).slice(-2)).toEqual(["sleep-requested", "slept"]);
+    expect(await prisma.auditEvent.count({ where: { targetId: c.id, action: "cluster.sleep", actorEmail: "system" } })).toBe(1);
+
+    // What `vcluster resume` writes: the saved replica count back, the annotations removed.
+    await cliResume(ns, c.releaseName!);
+    expect((await driftSweep(prisma, kubeHostOps)).followed).toBe(1);
+    const woken = await waitForPhase(prisma, c.id, "READY", 90_000);
+    expect(woken.desiredState).toBe("RUNNING");
+    expect((await kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns })).spec?.replicas).toBe(1);
+    expect((await driftSweep(prisma, kubeHostOps)).followed).toBe(0); // settled: nothing more to follow
+    await dropFromHost([c]);
+  });
+
+  it("leaves a control plane alone while `vcluster restore` holds it (loft.sh/restoring)", async () => {
+    const probe = new ConcurrencyProbe();
+    startWorker({ hooks: probe.hooks });
+    const c = await request();
+    await waitForPhase(prisma, c.id, "READY", 90_000);
+    const ns = c.namespace!;
+    await kube.apps.patchNamespacedStatefulSet(
+      { name: c.releaseName!, namespace: ns, body: { metadata: { annotations: { "loft.sh/restoring": "true", [PAUSED_REPLICAS_ANNOTATION]: "1" } }, spec: { replicas: 0 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await sleepCluster(team.member, { clusterId: c.id });
+    const before = probe.steps;
+    await waitUntil("three more reconcile steps", async () => probe.steps >= before + 3, 30_000, 200);
+    const sts = await kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns });
+    expect(sts.metadata?.annotations?.[PAUSED_ANNOTATION]).toBeUndefined(); // not paused over the restore
+    expect((await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id } })).phase).toBe("READY");
+    await dropFromHost([c]);
+  });
+});
+
+describe("every seeded template on both pinned chart versions", () => {
+  it("reaches READY from a real request, approved where the template asks for it", async () => {
+    startWorker({ concurrency: 6 });
+    const requested = [] as { template: string; chart: string; id: string }[];
+    for (const t of seedTemplates) {
+      for (const chart of ["0.30.0", "0.36.1"]) {
+        {
+          // An admin publishes the template on this chart line, through the use case (schema-checked).
+          const k8s = chart === "0.30.0" ? "1.34" : "1.36";
+          await createTemplateVersion(team.admin, {
+            templateSlug: t.slug,
+            description: `on chart ${chart}`,
+            kubernetesVersion: k8s,
+            chartVersion: chart,
+            valuesYaml: t.version.valuesYaml,
+            parametersJson: JSON.stringify(t.version.parameters.map((p) => (p.name === "kubernetesVersion" && p.type === "enum" ? { ...p, options: [k8s], default: k8s } : p))),
+            cpuMillicores: t.version.cpuMillicores,
+            memoryMiB: t.version.memoryMiB,
+            defaultTtlHours: t.version.defaultTtlHours,
+            maxTtlHours: t.version.maxTtlHours,
+            approval: t.version.approval,
+            expiryAction: t.version.expiryAction,
+            podSecurityStandard: t.version.podSecurityStandard,
+          });
+        }
+        const c = await request(t.slug);
+        if (c.phase === "PENDING_APPROVAL") await approveRequest(team.admin, { clusterId: c.id });
+        requested.push({ template: t.slug, chart, id: c.id });
+      }
+    }
+    for (const r of requested) {
+      const ready = await waitForPhase(prisma, r.id, "READY", 180_000);
+      const row = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: r.id }, include: { templateVersion: true } });
+      expect(row.templateVersion.chartVersion).toBe(r.chart);
+      const sts = await orNull(kube.apps.readNamespacedStatefulSet({ name: ready.releaseName!, namespace: ready.namespace! }));
+      const cp = sts ?? (await kube.apps.readNamespacedDeployment({ name: ready.releaseName!, namespace: ready.namespace! }));
+      expect(cp.metadata?.labels).toMatchObject({ app: "vcluster", release: ready.releaseName, chart: `vcluster-${r.chart}` });
+      expect(cp.spec?.template.spec?.containers.find((x) => x.name === "syncer")?.image).toBe(`ghcr.io/loft-sh/vcluster-oss:${r.chart}`);
+      expect((await kube.core.listNamespacedResourceQuota({ namespace: ready.namespace! })).items).toHaveLength(1);
+      expect((await kube.core.listNamespacedLimitRange({ namespace: ready.namespace! })).items).toHaveLength(1);
+    }
+    const rows = await prisma.virtualCluster.findMany({ where: { id: { in: requested.map((r) => r.id) } } });
+    await dropFromHost(rows);
   });
 });
 
@@ -337,6 +451,53 @@ describe("faults on the real host cluster", () => {
     await dropFromHost([c]);
   });
 });
+
+/** Pods labelled as the syncer labels what it creates, scheduled on the kwok nodes; resolves once all run. */
+async function startWorkloadPods(namespace: string, release: string, count: number): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `web-${i}-x-default-x-${release}`.slice(0, 63);
+    await kube.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name, labels: { [MANAGED_BY_POD_LABEL]: release } },
+        spec: { terminationGracePeriodSeconds: 1, containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }] },
+      },
+    });
+    names.push(name);
+  }
+  await waitUntil("workload pods running", async () => {
+    const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `${MANAGED_BY_POD_LABEL}=${release}` });
+    return pods.items.filter((p) => p.status?.phase === "Running").length === count;
+  }, 60_000, 300);
+  return names;
+}
+
+async function cliPause(namespace: string, release: string) {
+  const sts = await kube.apps.readNamespacedStatefulSet({ name: release, namespace });
+  await kube.apps.patchNamespacedStatefulSet(
+    {
+      name: release,
+      namespace,
+      body: {
+        metadata: { annotations: { [PAUSED_ANNOTATION]: "true", [PAUSED_REPLICAS_ANNOTATION]: String(sts.spec?.replicas ?? 1), [PAUSED_DATE_ANNOTATION]: new Date().toISOString() } },
+        spec: { replicas: 0 },
+      },
+    },
+    setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+  );
+  await waitUntil("control plane scaled down", async () => ((await kube.apps.readNamespacedStatefulSet({ name: release, namespace })).status?.replicas ?? 0) === 0, 60_000, 300);
+  await kube.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${MANAGED_BY_POD_LABEL}=${release}` });
+}
+
+async function cliResume(namespace: string, release: string) {
+  const sts = await kube.apps.readNamespacedStatefulSet({ name: release, namespace });
+  const replicas = Number(sts.metadata?.annotations?.[PAUSED_REPLICAS_ANNOTATION] ?? "1");
+  await kube.apps.patchNamespacedStatefulSet(
+    { name: release, namespace, body: { metadata: { annotations: { [PAUSED_ANNOTATION]: null, [PAUSED_REPLICAS_ANNOTATION]: null, [PAUSED_DATE_ANNOTATION]: null } }, spec: { replicas } } },
+    setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+  );
+}
 
 function pick(v: { kubernetesVersion: string; chartVersion: string; cpuMillicores: number; memoryMiB: number; defaultTtlHours: number; maxTtlHours: number; parameters: unknown }) {
   return {

@@ -103,8 +103,8 @@ describe("specFromRow", () => {
   });
 
   it("prefers the host's chart repo and endpoint pattern, and falls back to the template's Kubernetes version", () => {
-    const spec = specFromRow(row({ parameters: {} }, { chartRepo: "charts/vcluster-test", endpointPattern: "https://{release}.{namespace}.{host}.example.com/" }), defaults);
-    expect(spec.chart.repo).toBe("charts/vcluster-test");
+    const spec = specFromRow(row({ parameters: {} }, { chartRepo: "charts/vcluster", endpointPattern: "https://{release}.{namespace}.{host}.example.com/" }), defaults);
+    expect(spec.chart.repo).toBe("charts/vcluster");
     expect(spec.exportServer).toBe("https://demo.vc-payments-demo.local.example.com");
     expect(spec.kubernetesVersion).toBe("1.36");
   });

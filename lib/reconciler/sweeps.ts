@@ -4,6 +4,7 @@ import { LIVE_PHASES, nextPhase } from "@/lib/domain/cluster-phase";
 import { SYSTEM_ACTOR } from "@/lib/domain/context";
 import { enqueueReconcile } from "@/lib/domain/enqueue";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import type { ClusterPhase } from "@/lib/generated/prisma/enums";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { phaseTransitions, sweepActions } from "@/lib/metrics/registry";
 import { classifyError } from "./errors";
@@ -84,15 +85,16 @@ export async function expirySweep(db: PrismaClient, opts: { now?: Date; limit?: 
 
 // ───────────────────────────── drift ─────────────────────────────
 
-export type DriftResult = { checked: number; drifted: number; unreachable: number };
+export type DriftResult = { checked: number; drifted: number; unreachable: number; followed: number };
 
 /**
  * Re-reads the host for settled READY / SLEEPING clusters (not leased, intent observed). When the namespace or
- * the control-plane StatefulSet vanished behind the portal's back: phase 'drift' → PROVISIONING, a timeline
- * event saying so, and an enqueue — the reconciler recreates what is missing.
+ * the control plane vanished behind the portal's back: phase 'drift' → PROVISIONING, a timeline event saying
+ * so, and an enqueue — the reconciler recreates what is missing. When someone paused or resumed the cluster
+ * with the vcluster CLI, the portal follows them (followCli) instead of undoing it.
  *
- * Cost per host: two list calls (the portal's namespaces, vcluster StatefulSets) whatever the number of
- * clusters, plus one observe() per *suspect* to confirm before acting. An unreachable host is skipped.
+ * Cost per host: three list calls (the portal's namespaces, vcluster StatefulSets and Deployments) whatever
+ * the number of clusters, plus one observe() per *suspect* to confirm before acting. An unreachable host is skipped.
  */
 export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { limit?: number; log?: Logger } = {}): Promise<DriftResult> {
   const log = opts.log ?? rootLog;
@@ -107,7 +109,7 @@ export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts
   const byHost = new Map<string, typeof settled>();
   for (const r of settled) byHost.set(r.hostClusterId!, [...(byHost.get(r.hostClusterId!) ?? []), r]);
 
-  const result: DriftResult = { checked: 0, drifted: 0, unreachable: 0 };
+  const result: DriftResult = { checked: 0, drifted: 0, unreachable: 0, followed: 0 };
   for (const group of byHost.values()) {
     let ops: ReturnType<HostOpsFactory>;
     let inventory: HostInventory | null = null;
@@ -122,32 +124,22 @@ export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts
     for (const row of group) {
       try {
         const spec = specFromRow(row);
-        if (inventory && inventory.namespaces.has(spec.namespace) && inventory.statefulSets.has(`${spec.namespace}/${spec.releaseName}`)) {
-          result.checked++;
-          continue;
+        const key = `${spec.namespace}/${spec.releaseName}`;
+        let seen = inventory && inventory.namespaces.has(spec.namespace) ? inventory.controlPlanes.get(key) : undefined;
+        if (!seen) {
+          // A suspect (or no inventory): confirm with a fresh read of this cluster.
+          const obs = await ops.observe(spec);
+          const missing = obs.namespace === "absent" ? `namespace ${spec.namespace}` : obs.controlPlane === null ? `control plane ${key}` : null;
+          if (missing) {
+            result.checked++;
+            if (await markDrift(db, row, missing, log)) result.drifted++;
+            continue;
+          }
+          seen = { paused: obs.paused, replicas: obs.controlPlane!.replicas };
         }
-        // A suspect (or no inventory): confirm with a fresh read of this cluster.
-        const obs = await ops.observe(spec);
         result.checked++;
-        const missing = obs.namespace === "absent" ? `namespace ${spec.namespace}` : obs.statefulSet === null ? `control plane StatefulSet ${spec.namespace}/${spec.releaseName}` : null;
-        if (!missing) continue;
-        const to = nextPhase(row.phase, "drift");
-        const done = await db.$transaction(async (tx) => {
-          const n = await tx.virtualCluster.updateMany({
-            where: { id: row.id, phase: row.phase, generation: row.generation, OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] },
-            data: { phase: to, lastError: null },
-          });
-          if (n.count !== 1) return false;
-          await recordClusterEvent(tx, row.id, "drift-detected", `The ${missing} was deleted on the host outside the portal; recreating it`);
-          await enqueueReconcile(tx, row.id);
-          return true;
-        });
-        if (done) {
-          result.drifted++;
-          phaseTransitions.inc({ from: row.phase, to });
-          sweepActions.inc({ action: "drift" });
-          log.warn({ clusterId: row.id, missing }, `drift: ${missing} vanished; recreating`);
-        }
+        const followed = await followCli(db, row, seen, log);
+        if (followed) result.followed++;
       } catch (e) {
         const c = classifyError(e);
         log.warn({ clusterId: row.id, err: c.message }, "drift sweep could not observe a cluster");
@@ -160,6 +152,66 @@ export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts
     }
   }
   return result;
+}
+
+type DriftRow = { id: string; name: string; teamId: string; phase: ClusterPhase; generation: number; desiredState: string };
+
+const leaseFree = () => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] });
+
+async function markDrift(db: PrismaClient, row: DriftRow, missing: string, log: Logger): Promise<boolean> {
+  const to = nextPhase(row.phase, "drift");
+  const done = await db.$transaction(async (tx) => {
+    const n = await tx.virtualCluster.updateMany({ where: { id: row.id, phase: row.phase, generation: row.generation, ...leaseFree() }, data: { phase: to, lastError: null } });
+    if (n.count !== 1) return false;
+    await recordClusterEvent(tx, row.id, "drift-detected", `The ${missing} was deleted on the host outside the portal; recreating it`);
+    await enqueueReconcile(tx, row.id);
+    return true;
+  });
+  if (done) {
+    phaseTransitions.inc({ from: row.phase, to });
+    sweepActions.inc({ action: "drift" });
+    log.warn({ clusterId: row.id, missing }, `drift: ${missing} vanished; recreating`);
+  }
+  return done;
+}
+
+/**
+ * `vcluster pause` on a READY cluster (loft.sh/paused=true, scaled to 0) makes its intent SLEEPING; `vcluster
+ * resume` on a SLEEPING one (annotation gone, replicas back) makes it RUNNING and wakes it. The reconciler then
+ * finishes what the CLI started (workload pods, readiness) and the page shows the truth. Audited as the system.
+ */
+async function followCli(db: PrismaClient, row: DriftRow, seen: { paused: boolean; replicas: number }, log: Logger): Promise<boolean> {
+  const pausedOutside = row.phase === "READY" && row.desiredState === "RUNNING" && seen.paused;
+  const resumedOutside = row.phase === "SLEEPING" && row.desiredState === "SLEEPING" && !seen.paused && seen.replicas > 0;
+  if (!pausedOutside && !resumedOutside) return false;
+  const done = await db.$transaction(async (tx) => {
+    const data: Prisma.VirtualClusterUpdateManyMutationInput = pausedOutside
+      ? { desiredState: "SLEEPING", lastError: null }
+      : { desiredState: "RUNNING", phase: nextPhase(row.phase, "wake"), lastError: null };
+    const n = await tx.virtualCluster.updateMany({ where: { id: row.id, phase: row.phase, generation: row.generation, desiredState: row.desiredState as never, ...leaseFree() }, data });
+    if (n.count !== 1) return false;
+    await recordClusterEvent(
+      tx,
+      row.id,
+      pausedOutside ? "sleep-requested" : "wake-requested",
+      pausedOutside ? "Paused outside the portal (vcluster pause); the portal keeps it asleep" : "Resumed outside the portal (vcluster resume); waiting for the control plane",
+    );
+    await recordAudit(tx, SYSTEM, {
+      action: pausedOutside ? "cluster.sleep" : "cluster.wake",
+      targetType: "cluster",
+      targetId: row.id,
+      teamId: row.teamId,
+      details: { name: row.name, by: pausedOutside ? "vcluster pause" : "vcluster resume" },
+    });
+    await enqueueReconcile(tx, row.id);
+    return true;
+  });
+  if (done) {
+    sweepActions.inc({ action: pausedOutside ? "followed-pause" : "followed-resume" });
+    log.info({ clusterId: row.id }, `cluster ${row.name} was ${pausedOutside ? "paused" : "resumed"} with the vcluster CLI; following it`);
+    if (resumedOutside) phaseTransitions.inc({ from: row.phase, to: "PROVISIONING" });
+  }
+  return done;
 }
 
 // ───────────────────────────── usage snapshots ─────────────────────────────

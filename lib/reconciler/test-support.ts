@@ -16,6 +16,8 @@ export class FakeHost {
   readonly releases = new Map<string, { revision: number; status: "deployed" | "failed" }>();
   readonly statefulSets = new Map<string, Sts>();
   readonly secrets = new Set<string>();
+  /** Synced workload pods per `<namespace>/<release>` (what the syncer would have created). */
+  readonly workloadPods = new Map<string, number>();
   /** Every call, in order: "install ns/release", "apply ns", ... */
   readonly calls: string[] = [];
   /** When set, every operation throws it (e.g. an API server outage). */
@@ -66,14 +68,14 @@ export class FakeHost {
       observe: async (spec): Promise<Observation> => {
         await this.enter(`observe ${spec.namespace}`);
         const namespace = this.nsState(spec.namespace);
-        if (namespace === "absent") return { namespace, statefulSet: null, secretExists: false, paused: false, ready: false };
+        if (namespace === "absent") return { namespace, controlPlane: null, secretExists: false, paused: false, ready: false };
         const sts = this.statefulSets.get(this.key(spec));
         const readyReplicas = sts && sts.replicas > 0 && Date.now() >= sts.readyAt ? sts.replicas : 0;
         if (sts && readyReplicas > 0) this.secrets.add(this.key(spec));
         const secretExists = this.secrets.has(this.key(spec));
         return {
           namespace,
-          statefulSet: sts ? { replicas: sts.replicas, readyReplicas } : null,
+          controlPlane: sts ? { kind: "StatefulSet", replicas: sts.replicas, readyReplicas, podReplicas: sts.replicas > 0 ? sts.replicas : 0, paused: sts.paused, restoring: false } : null,
           secretExists,
           paused: sts?.paused ?? false,
           ready: namespace === "present" && !!sts && sts.replicas > 0 && readyReplicas >= sts.replicas && secretExists,
@@ -114,6 +116,12 @@ export class FakeHost {
         sts.replicas = 0;
         return true;
       },
+      removeWorkloadPods: async (spec) => {
+        await this.enter(`remove-workloads ${this.key(spec)}`);
+        const n = this.workloadPods.get(this.key(spec)) ?? 0;
+        this.workloadPods.delete(this.key(spec));
+        return n;
+      },
       wake: async (spec) => {
         await this.enter(`wake ${this.key(spec)}`);
         const sts = this.statefulSets.get(this.key(spec));
@@ -127,7 +135,10 @@ export class FakeHost {
       inventory: async () => {
         await this.enter("inventory");
         for (const ns of [...this.namespaces.keys()]) this.nsState(ns);
-        return { namespaces: new Set(this.namespaces.keys()), statefulSets: new Set(this.statefulSets.keys()) };
+        return {
+          namespaces: new Set(this.namespaces.keys()),
+          controlPlanes: new Map([...this.statefulSets].map(([k, sts]) => [k, { paused: sts.paused, replicas: sts.replicas }])),
+        };
       },
       deleteAll: async (spec) => {
         await this.enter(`delete ${this.key(spec)}`);

@@ -6,7 +6,8 @@
 #   VCP_CACHE_DIR=/some/dir bash scripts/k8s/build.sh
 #
 # Output: $VCP_CACHE_DIR/k8s-<ver>/bin/*, kwok stage YAMLs in .../stage/, VERSION file,
-# progress.json (read by scripts/k8s/cluster.ts to show "building 3/7").
+# progress.json (read by scripts/k8s/cluster.ts to show "building 3/7"); at the end the vcluster
+# charts in $VCP_CACHE_DIR/vcluster-charts/ (scripts/k8s/vcluster-charts.sh).
 set -euo pipefail
 
 K8S_VERSION="${VCP_K8S_VERSION:-v1.36.3}"
@@ -213,6 +214,10 @@ for c in "${COMPONENTS[@]}"; do
   echo "$c $((t1 - t0))" >>"$DIR/build-times.txt"
   log "$i/$TOTAL $c ... done in $((t1 - t0))s"
 done
+
+# The real vcluster chart (local chart repo dir), with the helm just built. Cheap when cached.
+CURRENT="vcluster-charts"
+HELM_BIN="$BIN/helm" bash "$(dirname "${BASH_SOURCE[0]}")/vcluster-charts.sh"
 CURRENT=""
 
 cat >"$DIR/VERSION" <<EOF

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterStatus, downCluster, processRss, upCluster, type UpResult } from './cluster';
 import {
   checkNamespaceDeletion,
+  eventually,
   checkNodesReady,
   checkPodSecurityRejects,
   checkResourceQuota,
@@ -16,6 +17,7 @@ import {
   clientsFor,
   createNamespace,
   deleteNamespace,
+  statusOf,
   type Clients,
   uniqueName,
 } from './check';
@@ -81,4 +83,44 @@ describe('local kubernetes host cluster', () => {
       await deleteNamespace(c, ns);
     }
   }, 60_000);
+
+  it('binds a 5Gi claim without storageClassName (default StorageClass), and deleting it removes the volume', async () => {
+    const ns = uniqueName('it-pvc');
+    await createNamespace(c, ns);
+    try {
+      // What the vcluster control plane StatefulSet claims.
+      await c.core.createNamespacedPersistentVolumeClaim({
+        namespace: ns,
+        body: {
+          metadata: { name: 'data' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } },
+        },
+      });
+      const pvc = await eventually('claim data Bound', async () => {
+        const p = await c.core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: ns });
+        return p.status?.phase === 'Bound' ? p : undefined;
+      });
+      expect(pvc.spec?.storageClassName).toBe('standard');
+      const pvName = pvc.spec?.volumeName ?? '';
+      const pv = await c.core.readPersistentVolume({ name: pvName });
+      expect(pv.spec?.capacity?.storage).toBe('5Gi');
+      expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Delete');
+      const dir = pv.spec?.hostPath?.path ?? '';
+      expect(dir).toMatch(/^\/tmp\/hostpath_pv\//);
+      expect(fs.existsSync(dir)).toBe(true);
+
+      await c.core.deleteNamespacedPersistentVolumeClaim({ name: 'data', namespace: ns });
+      await eventually(`PV ${pvName} deleted`, async () => {
+        try {
+          await c.core.readPersistentVolume({ name: pvName });
+          return false;
+        } catch (e) {
+          return statusOf(e) === 404;
+        }
+      });
+      expect(fs.existsSync(dir)).toBe(false);
+    } finally {
+      await deleteNamespace(c, ns);
+    }
+  }, 120_000);
 });

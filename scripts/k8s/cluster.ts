@@ -178,7 +178,7 @@ export async function ensureBuilt(onLine: (line: string) => void = () => {}): Pr
       for (const line of buf.toString().split('\n')) {
         if (!line.trim()) continue;
         tail = [...tail.slice(-30), line];
-        if (all || line.startsWith('[k8s build]')) onLine(line);
+        if (all || line.startsWith('[k8s build]') || line.startsWith('[vcluster charts]')) onLine(line);
       }
     };
     child.stdout.on('data', (b: Buffer) => feed(b, false));
@@ -190,6 +190,13 @@ export async function ensureBuilt(onLine: (line: string) => void = () => {}): Pr
       else reject(new Error(`scripts/k8s/build.sh failed (exit ${code}):\n${tail.join('\n')}`));
     });
   });
+}
+
+/** The real vcluster Helm charts (scripts/k8s/chart-repo.ts); needs helm, so call it after ensureBuilt. */
+async function ensureVclusterCharts(log: (line: string) => void): Promise<void> {
+  // Loaded lazily: chart-repo.ts imports this module.
+  const charts = await import('./chart-repo');
+  await charts.ensureVclusterCharts(log);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -788,6 +795,56 @@ function fakeNode(i: number) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Storage: the in-tree hostPath provisioner of kube-controller-manager behind a default StorageClass
+// (the vcluster control plane claims a 5Gi volume). No kubelet mounts anything: the volumes are
+// empty directories /tmp/hostpath_pv/<uuid> that only make claims Bound.
+// ---------------------------------------------------------------------------------------------
+
+export const HOSTPATH_PROVISIONER_FLAG = '--enable-hostpath-provisioner=true';
+/** The dirs the provisioner creates: /tmp/hostpath_pv/<uuid> (fixed in k8s.io/kubernetes pkg/volume/hostpath). */
+const HOSTPATH_PV_DIR = /^\/tmp\/hostpath_pv\/[0-9a-f-]+$/;
+
+export const DEFAULT_STORAGE_CLASS = {
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+  provisioner: 'kubernetes.io/host-path',
+  // Delete: the hostPath deleter removes the dir when the claim goes (it only deletes under /tmp).
+  reclaimPolicy: 'Delete',
+  // Immediate: the in-tree provisioner does not need a selected node, and kwok nodes are all alike.
+  volumeBindingMode: 'Immediate',
+} as const;
+
+/** Creates the default StorageClass if absent (its provisioner and policies are immutable anyway). */
+async function ensureDefaultStorageClass(t: ApiTarget): Promise<void> {
+  const r = await apiRequest(t, 'POST', '/apis/storage.k8s.io/v1/storageclasses', DEFAULT_STORAGE_CLASS);
+  if (r.status !== 201 && r.status !== 409) {
+    throw new Error(`creating StorageClass standard failed: ${r.status} ${r.body.slice(0, 300)}`);
+  }
+}
+
+/**
+ * Removes the volume dirs of this instance's hostPath PVs. `down` throws etcd away, so volumes whose claims
+ * still exist would never reach the deleter and their dirs would pile up in /tmp. Best effort: needs the API.
+ */
+async function removeHostPathVolumeDirs(t: ApiTarget, log: (l: string) => void): Promise<void> {
+  const r = await apiRequest(t, 'GET', '/api/v1/persistentvolumes', undefined, 5000).catch(() => null);
+  const items: { spec?: { hostPath?: { path?: string } } }[] = r?.status === 200 ? (r.json?.items ?? []) : [];
+  const dirs = items.map((pv) => pv.spec?.hostPath?.path ?? '').filter((p) => HOSTPATH_PV_DIR.test(p));
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  if (dirs.length) log(`removed ${dirs.length} hostPath volume dir(s) under /tmp/hostpath_pv`);
+}
+
+/** Why a running instance must be restarted to get what this version of cluster.ts starts, or null. */
+function outdatedReason(name: string): string | null {
+  const pid = livePid(name, 'kube-controller-manager');
+  if (pid && !cmdlineOf(pid).includes(HOSTPATH_PROVISIONER_FLAG)) {
+    return `kube-controller-manager runs without ${HOSTPATH_PROVISIONER_FLAG}`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Instance lock (one upCluster/downCluster per name at a time, across processes)
 // ---------------------------------------------------------------------------------------------
 
@@ -887,10 +944,12 @@ export async function upCluster(opts: UpOptions = {}): Promise<UpResult> {
     // 1. Already running and healthy -> reuse.
     if (prev && isBuilt()) {
       const h = await healthy(name, prev.portBase);
-      if (h.ok) {
+      const outdated = h.ok ? outdatedReason(name) : null;
+      if (h.ok && !outdated) {
         if (opts.portBase !== undefined && opts.portBase !== prev.portBase) {
           log(`cluster "${name}" already runs on port base ${prev.portBase} (asked ${opts.portBase}); reusing it`);
         }
+        await ensureVclusterCharts(log);
         writeState(name, { portBase: prev.portBase, phase: 'ready', detail: h.detail });
         return {
           name,
@@ -900,7 +959,7 @@ export async function upCluster(opts: UpOptions = {}): Promise<UpResult> {
           reused: true,
         };
       }
-      log(`cluster "${name}" is not healthy (${h.detail}); restarting it`);
+      log(`cluster "${name}" ${outdated ?? `is not healthy (${h.detail})`}; restarting it`);
     }
 
     // 2. Binaries.
@@ -917,6 +976,12 @@ export async function upCluster(opts: UpOptions = {}): Promise<UpResult> {
         writeState(name, { portBase, phase: 'failed', detail: firstLine(e) });
         throw e;
       }
+    }
+    try {
+      await ensureVclusterCharts(log);
+    } catch (e) {
+      writeState(name, { portBase, phase: 'failed', detail: firstLine(e) });
+      throw e;
     }
 
     try {
@@ -1060,6 +1125,7 @@ async function startInstance(
     `--cluster-signing-key-file=${pki.caKey}`,
     '--service-cluster-ip-range=10.96.0.0/16',
     `--cluster-name=vcp-${name}`,
+    HOSTPATH_PROVISIONER_FLAG,
     '--leader-elect=false',
     '--profiling=false',
     '--v=1',
@@ -1085,7 +1151,7 @@ async function startInstance(
     `--server-address=127.0.0.1:${ports.kwok}`,
   ]);
 
-  // 8. Fake nodes.
+  // 8. Fake nodes and the default StorageClass.
   for (let i = 0; i < FAKE_NODE_COUNT; i++) {
     const node = fakeNode(i);
     const r = await apiRequest(target, 'POST', '/api/v1/nodes', node);
@@ -1093,6 +1159,7 @@ async function startInstance(
       throw new Error(`creating node ${node.metadata.name} failed: ${r.status} ${r.body.slice(0, 300)}`);
     }
   }
+  await ensureDefaultStorageClass(target);
 
   // 9. Wait: nodes Ready (kwok), default service account (controller-manager), scheduler healthy.
   let nodeDetail = '';
@@ -1141,6 +1208,8 @@ export async function downCluster(name = 'dev', opts: { log?: (l: string) => voi
     if (fs.existsSync(instanceDir(name))) {
       const prev = readState(name);
       if (prev) writeState(name, { portBase: prev.portBase, phase: 'stopping', detail: 'stopping' });
+      const t = prev ? targetFor(name, prev.portBase) : null;
+      if (t) await removeHostPathVolumeDirs(t, log);
     }
     await stopProcesses(name, log);
     fs.rmSync(instanceDir(name), { recursive: true, force: true });

@@ -7,5 +7,7 @@ declare module "vitest" {
     TEST_PG_ADMIN_URL: string;
     /** Admin kubeconfig path of the local host cluster `test`. */
     TEST_KUBECONFIG: string;
+    /** URL of the local Helm chart repository serving the real vcluster charts (scripts/k8s/chart-repo.ts). */
+    TEST_CHART_REPO: string;
   }
 }

@@ -1,12 +1,15 @@
 /**
  * vcluster emulator — TEST INFRASTRUCTURE, never imported by lib/ or app/.
  *
- * Plays the part of the vcluster control plane that kwok cannot: for every StatefulSet labelled app=vcluster
- * on the host that is ready, it starts a REAL, separate kube-apiserver (own CA and certificates, own etcd
- * prefix `/vc-<ns>-<release>` on an etcd of its own, free port) and writes the Secret `vc-<release>` (keys
- * config, certificate-authority, client-certificate, client-key) with an admin kubeconfig pointing at it — the
- * same Secret the real control plane writes. When the StatefulSet is scaled to 0 or deleted, the API server
- * stops (its data stays in etcd, so a woken cluster keeps its objects while the emulator runs).
+ * Plays the part of the vcluster control plane that kwok cannot: for every control plane the real chart
+ * rendered (StatefulSet or Deployment labelled app=vcluster) that is ready, it reads the vCluster config the
+ * chart wrote (Secret `vc-config-<release>`, key config.yaml), starts a REAL, separate kube-apiserver (own CA
+ * and certificates naming the exported host, own etcd prefix `/vc-<ns>-<release>` on an etcd of its own,
+ * free port) and writes the Secret `vc-<release>` (keys config, certificate-authority, client-certificate,
+ * client-key) as vCluster does: its kubeconfig names `exportKubeConfig.server`, else `https://localhost:8443`
+ * — the address inside the control-plane pod, which does not work from outside, for a user or a test.
+ * `route()` is the ingress a real host would need: where the exported address actually leads. When the
+ * control plane is scaled to 0 or deleted, the API server stops (its data stays in etcd).
  *
  * Light mode: ONE shared kube-apiserver for all virtual clusters ("vcluster-emulator-shared"); each Secret
  * points at it. Cheap, but the virtual clusters are NOT isolated from each other — use it for UI/load work,
@@ -21,7 +24,8 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import path from "node:path";
-import { AppsV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type V1Secret } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type V1Secret } from "@kubernetes/client-node";
+import { parse } from "yaml";
 import { binDir, repoRoot } from "../k8s/cluster";
 import { adminKubeconfig, ensureVirtualPki, type VirtualPki } from "./pki";
 
@@ -40,6 +44,11 @@ export interface EmulatorOptions {
   namespacePrefix?: string;
   pollMs?: number;
   log?: (line: string) => void;
+  /**
+   * For `npm start` only: a cluster that exports no server gets its real loopback address in `vc-<release>`
+   * (what `vcluster connect` would give), since a local host has no ingress. Tests leave it off.
+   */
+  localRoute?: boolean;
   /** Extra kube-apiserver flags / environment (experiments, see measure.ts). */
   apiServerArgs?: string[];
   apiServerEnv?: Record<string, string>;
@@ -61,7 +70,18 @@ export interface Emulator {
   stateDir: string;
   /** Resolves once a reconcile pass has seen this state (for tests). */
   settled(): Promise<void>;
+  /** The address that really serves `<namespace>/<release>` (the host's ingress for its exported server), or null. */
+  route(namespace: string, release: string): string | null;
 }
+
+/** What the real control plane would read from its config Secret `vc-config-<release>`. */
+interface VclusterConfig {
+  exportServer: string | null;
+  extraSans: string[];
+}
+
+/** The address vCluster writes into `vc-<release>` when exportKubeConfig.server is not set. */
+export const IN_POD_SERVER = "https://localhost:8443";
 
 const FIELD_MANAGER = "vcluster-emulator";
 const SHARED = "vcluster-emulator-shared";
@@ -213,8 +233,14 @@ export class VirtualApiServer {
     readonly etcdPrefix: string,
     readonly extraArgs: string[] = [],
     readonly extraEnv: Record<string, string> = DEFAULT_API_SERVER_ENV,
+    extraSans: string[] = [],
   ) {
-    this.pki = ensureVirtualPki(path.join(dir, "pki"), name.replace(/[^a-z0-9-]/gi, "-"));
+    this.pki = ensureVirtualPki(path.join(dir, "pki"), name.replace(/[^a-z0-9-]/gi, "-"), extraSans);
+  }
+
+  /** Re-issues the serving certificate when the names it must carry change (the API server reloads it). */
+  useSans(extraSans: string[]): void {
+    ensureVirtualPki(path.join(this.dir, "pki"), this.name.replace(/[^a-z0-9-]/gi, "-"), extraSans);
   }
 
   get server(): string {
@@ -285,27 +311,54 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const kc = new KubeConfig();
   kc.loadFromFile(opts.hostKubeconfig);
   const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
   const objects = KubernetesObjectApi.makeApiClient(kc);
 
   const servers = new Map<string, VirtualApiServer>(); // key: ns/release, or SHARED
   const starting = new Map<string, Promise<void>>();
   const served = new Map<string, string>(); // ns/release -> server key whose Secret was written
+  const routes = new Map<string, string>(); // ns/release -> the address that really serves it
   let stopped = false;
   let settledWaiters: (() => void)[] = [];
 
-  function serverFor(key: string): VirtualApiServer {
+  function serverFor(key: string, extraSans: string[]): VirtualApiServer {
     let s = servers.get(key);
     if (!s) {
       const [ns, release] = key === SHARED ? ["shared", "shared"] : key.split("/");
       const dir = path.join(stateDir, "servers", key === SHARED ? SHARED : `${ns}__${release}`);
       fs.mkdirSync(dir, { recursive: true });
-      s = new VirtualApiServer(key, dir, etcdUrl, key === SHARED ? `/${SHARED}` : `/vc-${ns}-${release}`, opts.apiServerArgs, opts.apiServerEnv);
+      s = new VirtualApiServer(key, dir, etcdUrl, key === SHARED ? `/${SHARED}` : `/vc-${ns}-${release}`, opts.apiServerArgs, opts.apiServerEnv, extraSans);
       servers.set(key, s);
-    }
+    } else if (key !== SHARED) s.useSans(extraSans);
     return s;
   }
 
-  async function writeSecret(clusterKey: string, s: VirtualApiServer): Promise<void> {
+  /** The chart's `vc-config-<release>` Secret, read as the control plane reads it; null when absent or unreadable. */
+  async function readConfig(namespace: string, release: string): Promise<VclusterConfig | null> {
+    try {
+      const secret = await core.readNamespacedSecret({ name: `vc-config-${release}`, namespace });
+      const raw = secret.data?.["config.yaml"];
+      if (!raw) return null;
+      const config = (parse(Buffer.from(raw, "base64").toString("utf8")) ?? {}) as {
+        exportKubeConfig?: { server?: string };
+        controlPlane?: { proxy?: { extraSANs?: string[] } };
+      };
+      const exportServer = config.exportKubeConfig?.server?.trim() || null;
+      const extraSans = [...(config.controlPlane?.proxy?.extraSANs ?? [])];
+      if (exportServer) extraSans.push(new URL(exportServer).hostname.replace(/^\[|\]$/g, ""));
+      return { exportServer, extraSans: [...new Set(extraSans)].sort() };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The server `vc-<release>` names: as vCluster writes it (light mode and localRoute: the real address). */
+  function exportedServer(config: VclusterConfig, s: VirtualApiServer): string {
+    if (light) return s.server;
+    return config.exportServer ?? (opts.localRoute ? s.server : IN_POD_SERVER);
+  }
+
+  async function writeSecret(clusterKey: string, s: VirtualApiServer, server: string): Promise<void> {
     const [namespace, release] = clusterKey.split("/") as [string, string];
     const b64 = (v: string | Buffer) => Buffer.from(v).toString("base64");
     const secret: V1Secret = {
@@ -322,7 +375,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       },
       type: "Opaque",
       data: {
-        config: b64(adminKubeconfig(s.pki, s.server, `vcluster_${release}_${namespace}`)),
+        config: b64(adminKubeconfig(s.pki, server, `vcluster_${release}_${namespace}`)),
         "certificate-authority": b64(fs.readFileSync(s.pki.caCrt)),
         "client-certificate": b64(fs.readFileSync(s.pki.adminCrt)),
         "client-key": b64(fs.readFileSync(s.pki.adminKey)),
@@ -331,8 +384,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     await objects.patch(secret, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }
 
-  function ensureRunning(serverKey: string): Promise<void> {
-    const s = serverFor(serverKey);
+  function ensureRunning(serverKey: string, extraSans: string[]): Promise<void> {
+    const s = serverFor(serverKey, extraSans);
     if (s.proc && !s.proc.exited) return Promise.resolve();
     let p = starting.get(serverKey);
     if (!p) {
@@ -347,27 +400,35 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   }
 
   async function reconcile(): Promise<void> {
-    const list = await apps.listStatefulSetForAllNamespaces({ labelSelector: "app=vcluster" });
+    const [statefulSets, deployments] = await Promise.all([
+      apps.listStatefulSetForAllNamespaces({ labelSelector: "app=vcluster" }),
+      apps.listDeploymentForAllNamespaces({ labelSelector: "app=vcluster" }),
+    ]);
     const ready = new Set<string>();
-    for (const sts of list.items) {
-      const ns = sts.metadata?.namespace;
-      const release = sts.metadata?.labels?.release ?? sts.metadata?.name;
-      if (!ns || !release || sts.metadata?.deletionTimestamp) continue;
+    for (const cp of [...statefulSets.items, ...deployments.items]) {
+      const ns = cp.metadata?.namespace;
+      const release = cp.metadata?.labels?.release ?? cp.metadata?.name;
+      if (!ns || !release || cp.metadata?.deletionTimestamp) continue;
       if (opts.namespacePrefix && !ns.startsWith(opts.namespacePrefix)) continue;
-      if ((sts.spec?.replicas ?? 1) > 0 && (sts.status?.readyReplicas ?? 0) >= 1) ready.add(`${ns}/${release}`);
+      if ((cp.spec?.replicas ?? 1) > 0 && (cp.status?.readyReplicas ?? 0) >= 1) ready.add(`${ns}/${release}`);
     }
     // start / serve
     await Promise.all(
       [...ready].map(async (clusterKey) => {
         const serverKey = light ? SHARED : clusterKey;
         try {
-          await ensureRunning(serverKey);
+          const [namespace, release] = clusterKey.split("/") as [string, string];
+          const config = await readConfig(namespace, release);
+          if (!config) throw new Error(`Secret vc-config-${release} is missing or unreadable (the chart writes it; the control plane cannot start without it)`);
+          await ensureRunning(serverKey, light ? [] : config.extraSans);
           const s = servers.get(serverKey)!;
-          const stamp = `${serverKey}@${s.proc?.pid}`;
+          const server = exportedServer(config, s);
+          routes.set(clusterKey, s.server);
+          const stamp = `${serverKey}@${s.proc?.pid}@${server}`;
           if (served.get(clusterKey) !== stamp) {
-            await writeSecret(clusterKey, s);
+            await writeSecret(clusterKey, s, server);
             served.set(clusterKey, stamp);
-            log(`wrote Secret ${clusterKey.replace("/", "/vc-")} -> ${s.server}`);
+            log(`wrote Secret ${clusterKey.replace("/", "/vc-")} naming ${server} (served at ${s.server})`);
           }
         } catch (e) {
           log(`cannot serve ${clusterKey}: ${(e as Error).message}`);
@@ -376,6 +437,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     );
     // stop
     for (const clusterKey of [...served.keys()]) if (!ready.has(clusterKey)) served.delete(clusterKey);
+    for (const clusterKey of [...routes.keys()]) if (!ready.has(clusterKey)) routes.delete(clusterKey);
     for (const [key, s] of servers) {
       const needed = key === SHARED ? ready.size > 0 : ready.has(key);
       if (!needed && s.proc && !starting.has(key)) {
@@ -403,6 +465,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
 
   return {
     stateDir,
+    route: (namespace, release) => routes.get(`${namespace}/${release}`) ?? null,
     servers: () =>
       [...servers.values()]
         .filter((s) => s.proc && !s.proc.exited)

@@ -1,5 +1,5 @@
 /**
- * tsx scripts/vcluster-emulator/main.ts --kubeconfig <host kubeconfig> [--light] [--namespace-prefix vc-] [--keep-state]
+ * tsx scripts/vcluster-emulator/main.ts --kubeconfig <host kubeconfig> [--light] [--local-route] [--namespace-prefix vc-] [--keep-state]
  * Test infrastructure: see emulator.ts and docs/vcluster-emulator.md. Stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from "../k8s/args";
@@ -9,10 +9,10 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const kubeconfig = typeof args.kubeconfig === "string" ? args.kubeconfig : undefined;
   if (args.help || !kubeconfig) {
-    console.error("usage: tsx scripts/vcluster-emulator/main.ts --kubeconfig <host kubeconfig> [--light] [--namespace-prefix vc-] [--keep-state]");
+    console.error("usage: tsx scripts/vcluster-emulator/main.ts --kubeconfig <host kubeconfig> [--light] [--local-route] [--namespace-prefix vc-] [--keep-state]");
     process.exit(args.help ? 0 : 2);
   }
-  const emulator = await startEmulator({ hostKubeconfig: kubeconfig, light: Boolean(args.light), namespacePrefix: typeof args["namespace-prefix"] === "string" ? args["namespace-prefix"] : undefined, keepState: Boolean(args["keep-state"]) });
+  const emulator = await startEmulator({ hostKubeconfig: kubeconfig, light: Boolean(args.light), localRoute: Boolean(args["local-route"]), namespacePrefix: typeof args["namespace-prefix"] === "string" ? args["namespace-prefix"] : undefined, keepState: Boolean(args["keep-state"]) });
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;

@@ -29,7 +29,19 @@ function openssl(args: string[], cwd: string): void {
   }
 }
 
-export function ensureVirtualPki(dir: string, commonName: string): VirtualPki {
+/** subjectAltName entries: loopback and in-cluster names, plus `extraSans` (IPs or DNS names). */
+function subjectAltNames(extraSans: string[]): string {
+  const base = ["IP:127.0.0.1", "IP:10.96.0.1", "DNS:localhost", "DNS:kubernetes", "DNS:kubernetes.default", "DNS:kubernetes.default.svc"];
+  const extra = extraSans.map((s) => (/^[\d.]+$|:/.test(s) ? `IP:${s}` : `DNS:${s}`));
+  return [...new Set([...base, ...extra])].join(",");
+}
+
+/**
+ * The CA, keys and certificates of one virtual API server. The serving certificate names `extraSans` too
+ * (exportKubeConfig.server's host and controlPlane.proxy.extraSANs, as vCluster adds them); it is re-issued
+ * by the same CA when they change, so kubeconfigs already handed out keep verifying.
+ */
+export function ensureVirtualPki(dir: string, commonName: string, extraSans: string[] = []): VirtualPki {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const p = (f: string) => path.join(dir, f);
   const pki: VirtualPki = {
@@ -43,23 +55,21 @@ export function ensureVirtualPki(dir: string, commonName: string): VirtualPki {
     saKey: p("sa.key"),
     saPub: p("sa.pub"),
   };
-  if (Object.values(pki).every((f) => fs.existsSync(f))) return pki;
-
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", `/CN=${commonName}-ca`], dir);
+  const sans = subjectAltNames(extraSans);
+  const issueServerCert = () => {
+    fs.writeFileSync(p("server.ext"), ["basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature,keyEncipherment", "extendedKeyUsage=serverAuth", `subjectAltName=${sans}`, ""].join("\n"));
+    openssl(["req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", `/CN=${commonName}`], dir);
+    openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "3650", "-extfile", "server.ext"], dir);
+    fs.chmodSync(p("server.key"), 0o600);
+  };
+  if (Object.values(pki).every((f) => fs.existsSync(f))) {
+    if (!fs.readFileSync(p("server.ext"), "utf8").includes(`subjectAltName=${sans}\n`)) issueServerCert();
+    return pki;
+  }
 
-  fs.writeFileSync(
-    p("server.ext"),
-    [
-      "basicConstraints=CA:FALSE",
-      "keyUsage=critical,digitalSignature,keyEncipherment",
-      "extendedKeyUsage=serverAuth",
-      "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc",
-      "",
-    ].join("\n"),
-  );
-  openssl(["req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", `/CN=${commonName}`], dir);
-  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "3650", "-extfile", "server.ext"], dir);
+  openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", `/CN=${commonName}-ca`], dir);
+  issueServerCert();
 
   fs.writeFileSync(p("client.ext"), ["basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature", "extendedKeyUsage=clientAuth", ""].join("\n"));
   openssl(["req", ...ec, "-keyout", "admin.key", "-out", "admin.csr", "-subj", "/O=system:masters/CN=vcluster-admin"], dir);

@@ -8,7 +8,8 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
 import { kubeClientFromConfig, type KubeClient } from "@/lib/kube/client";
 import { namespaceName, releaseName, type ClusterSpec } from "@/lib/kube/cluster-spec";
-import { binDir, repoRoot, upCluster } from "../k8s/cluster";
+import { binDir, upCluster } from "../k8s/cluster";
+import { IN_POD_SERVER, type Emulator } from "./emulator";
 
 /**
  * TEST_KUBECONFIG from the integration tier's global setup, or else a local cluster started here:
@@ -36,7 +37,15 @@ export function helmBin(): string {
   return path.join(binDir(), "helm");
 }
 
-export const TEST_CHART_DIR = path.join(repoRoot, "charts", "vcluster-test");
+/** The local chart repository (real loft-sh/vcluster charts) the integration tier's global setup serves. */
+export function testChartRepo(): string {
+  const url = inject("TEST_CHART_REPO") ?? process.env.VCLUSTER_CHART_REPO;
+  if (!url) throw new Error("no chart repository: run through the integration tier (scripts/testenv/vitest-global-setup.ts serves one)");
+  return url;
+}
+
+/** The chart version tests install unless they say otherwise (the newest pinned one). */
+export const TEST_CHART_VERSION = "0.36.1";
 
 /** A short team slug unique to this test file run, so parallel files never share namespaces. */
 export function uniqueTeam(prefix = "it"): string {
@@ -55,9 +64,9 @@ export function testSpec(team: string, name: string, over: Partial<ClusterSpec> 
     isolateNetwork: true,
     cpuMillicores: 2000,
     memoryMiB: 4096,
-    templateValuesYaml: "controlPlane:\n  backingStore:\n    etcd:\n      embedded:\n        enabled: true\n",
-    kubernetesVersion: "1.36.3",
-    chart: { repo: TEST_CHART_DIR, name: "vcluster", version: "0.0.1-test" },
+    templateValuesYaml: "controlPlane:\n  backingStore:\n    database:\n      embedded:\n        enabled: true\n",
+    kubernetesVersion: "1.36",
+    chart: { repo: testChartRepo(), name: "vcluster", version: TEST_CHART_VERSION },
     syncerQps: 10,
     syncerBurst: 20,
     exportServer: null,
@@ -79,4 +88,23 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Loads a kubeconfig the portal handed out and connects it the way a host's ingress would: to the address the
+ * emulator really serves the cluster at, while TLS still verifies the name the kubeconfig claims. A kubeconfig
+ * naming the in-pod address `https://localhost:8443` (no exportKubeConfig.server) has no route: refused, as a
+ * user's kubectl would fail.
+ */
+export function throughRoute(kubeconfigYaml: string, emulator: Emulator, namespace: string, release: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfigYaml);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error("the kubeconfig has no current cluster");
+  if (cluster.server === IN_POD_SERVER) throw new Error(`the kubeconfig names ${IN_POD_SERVER}, the address inside the control-plane pod: no route leads there`);
+  const route = emulator.route(namespace, release);
+  if (!route) throw new Error(`no route to ${namespace}/${release}: its control plane is not served`);
+  const host = new URL(cluster.server).hostname;
+  kc.clusters = kc.clusters.map((c) => (c.name === cluster.name ? { ...c, server: route, tlsServerName: host } : c));
+  return kc;
 }

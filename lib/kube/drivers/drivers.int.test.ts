@@ -2,10 +2,22 @@ import fs from "node:fs";
 import path from "node:path";
 import { PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientFor, helmBin, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
+import { TEST_CHART_VERSION, clientFor, helmBin, testChartRepo, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
+import { LIMIT_RANGE_NAME, RESOURCE_QUOTA_NAME } from "../host-objects";
 import { applyAll, deleteIfExists, getOrNull, loadManifests } from "../apply";
 import type { KubeClient } from "../client";
-import { MANAGED_BY_POD_LABEL, PAUSED_ANNOTATION, PAUSED_DATE_ANNOTATION, PAUSED_REPLICAS_ANNOTATION, deleteAll, ensureHostObjects, observe, sleep, wake } from "../vcluster-ops";
+import {
+  MANAGED_BY_POD_LABEL,
+  PAUSED_ANNOTATION,
+  PAUSED_DATE_ANNOTATION,
+  PAUSED_REPLICAS_ANNOTATION,
+  deleteAll,
+  ensureHostObjects,
+  observe,
+  removeWorkloadPods,
+  sleep,
+  wake,
+} from "../vcluster-ops";
 import { driverFor } from "./driver-for";
 import { FluxDriver, FluxDriverError, HELM_RELEASE_API, HELM_REPOSITORY_API, helmRepositoryName, type HelmReleaseObject } from "./flux";
 import { HelmDriver, HelmError } from "./helm";
@@ -22,7 +34,7 @@ afterAll(async () => {
   for (const name of namespaces) await deleteIfExists(client, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
 });
 
-describe("helm driver with charts/vcluster-test", () => {
+describe("helm driver with the real vcluster chart from the local chart repository", () => {
   const spec = testSpec(team, "helm-one");
   let driver: HelmDriver;
 
@@ -32,35 +44,84 @@ describe("helm driver with charts/vcluster-test", () => {
     await ensureHostObjects(client, spec);
   });
 
-  it("installs idempotently; the control plane StatefulSet becomes ready (kwok) in the restricted namespace", async () => {
+  it("installs idempotently; the control plane passes Pod Security admission, claims its volume and becomes ready (kwok)", async () => {
     expect(await driver.status(spec)).toEqual({ installed: false, ready: false, message: "no helm release" });
     await driver.install(spec);
     await driver.install(spec); // a second upgrade --install of the same values is fine
     expect(await driver.status(spec)).toEqual({ installed: true, ready: true });
 
-    const obs = await waitFor("StatefulSet ready", async () => {
+    const obs = await waitFor("control plane ready", async () => {
       const o = await observe(client, spec);
-      return o.statefulSet && o.statefulSet.readyReplicas >= 1 ? o : null;
-    });
-    expect(obs).toMatchObject({ namespace: "present", statefulSet: { replicas: 1, readyReplicas: 1 }, secretExists: false, ready: false });
+      return o.controlPlane && o.controlPlane.readyReplicas >= 1 ? o : null;
+    }, 120_000);
+    // The embedded database is persisted: the chart renders a StatefulSet with a volume claim.
+    expect(obs).toMatchObject({ namespace: "present", controlPlane: { kind: "StatefulSet", replicas: 1, readyReplicas: 1 }, secretExists: false, ready: false });
 
     const sts = await client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace });
-    expect(sts.metadata?.labels).toMatchObject({ app: "vcluster", release: spec.releaseName });
-    expect(sts.spec?.template.spec?.serviceAccountName).toBe(`vc-${spec.releaseName}`);
-    expect(sts.spec?.template.spec?.containers[0]?.env).toEqual(
+    expect(sts.metadata?.labels).toMatchObject({ app: "vcluster", release: spec.releaseName, chart: `vcluster-${TEST_CHART_VERSION}` });
+    const pod = sts.spec!.template.spec!;
+    const syncer = pod.containers.find((c) => c.name === "syncer")!;
+    expect(syncer.image).toBe(`ghcr.io/loft-sh/vcluster-oss:${TEST_CHART_VERSION}`); // not the licensed vcluster-pro
+    expect(syncer.env).toEqual(
       expect.arrayContaining([
         { name: "VCLUSTER_PHYSICAL_CLIENT_QPS", value: "10" },
         { name: "VCLUSTER_PHYSICAL_CLIENT_BURST", value: "20" },
       ]),
     );
-    expect(sts.metadata?.annotations?.["vcluster-portal.dev/kubernetes-version"]).toBe("v1.36.3");
-    await client.core.readNamespacedService({ name: spec.releaseName, namespace: spec.namespace });
-    await client.core.readNamespacedServiceAccount({ name: `vc-${spec.releaseName}`, namespace: spec.namespace });
-    const vq = await client.core.readNamespacedResourceQuota({ name: `vc-${spec.releaseName}`, namespace: spec.namespace });
-    expect(vq.spec?.hard).toEqual({ "requests.cpu": "2", "requests.memory": "4Gi" });
+    expect((pod.initContainers ?? []).map((c) => c.image)).toContain("ghcr.io/loft-sh/kubernetes:v1.36.0");
+    const pvcs = await client.core.listNamespacedPersistentVolumeClaim({ namespace: spec.namespace });
+    expect(pvcs.items.map((c) => c.status?.phase)).toEqual(["Bound"]);
+    await client.core.readNamespacedSecret({ name: `vc-config-${spec.releaseName}`, namespace: spec.namespace });
+
+    // Exactly one quota and one limit range: the portal's, sized from the cluster (the chart's are disabled).
+    const quotas = await client.core.listNamespacedResourceQuota({ namespace: spec.namespace });
+    expect(quotas.items.map((q) => [q.metadata?.name, q.spec?.hard])).toEqual([[RESOURCE_QUOTA_NAME, { "requests.cpu": "2", "requests.memory": "4Gi" }]]);
+    const limits = await client.core.listNamespacedLimitRange({ namespace: spec.namespace });
+    expect(limits.items.map((l) => l.metadata?.name)).toEqual([LIMIT_RANGE_NAME]);
+    expect(limits.items[0]!.spec?.limits[0]).toMatchObject({ type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, _default: { memory: "512Mi" } });
   });
 
-  it("sleep/wake scale the StatefulSet with the loft.sh/paused* annotations and remove synced pods", async () => {
+  it("a host namespace enforcing `restricted` refuses the real control plane (why the portal enforces baseline there)", async () => {
+    const strict = testSpec(team, "helm-strict");
+    namespaces.push(strict.namespace);
+    await ensureHostObjects(client, strict);
+    await client.core.patchNamespace(
+      { name: strict.namespace, body: { metadata: { labels: { "pod-security.kubernetes.io/enforce": "restricted" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await driver.install(strict);
+    const refused = await waitFor("pod creation refused", async () => {
+      const events = await client.core.listNamespacedEvent({ namespace: strict.namespace });
+      return events.items.find((e) => e.reason === "FailedCreate" && /violates PodSecurity "restricted/.test(e.message ?? ""));
+    }, 60_000);
+    expect(refused.message).toMatch(/runAsNonRoot|allowPrivilegeEscalation|seccompProfile/);
+    expect((await observe(client, strict)).controlPlane?.readyReplicas).toBe(0);
+  });
+
+  it("without persistence (etcd deployed beside it) the control plane is a Deployment; sleep and wake cover it and its etcd", async () => {
+    const dep = testSpec(team, "helm-deploy", {
+      templateValuesYaml: "controlPlane:\n  backingStore:\n    etcd:\n      deploy:\n        enabled: true\n",
+    });
+    namespaces.push(dep.namespace);
+    await ensureHostObjects(client, dep);
+    await driver.install(dep);
+    await waitFor("Deployment ready", async () => (await observe(client, dep)).controlPlane?.readyReplicas === 1, 120_000);
+    expect((await observe(client, dep)).controlPlane?.kind).toBe("Deployment");
+    const etcd = await client.apps.readNamespacedStatefulSet({ name: `${dep.releaseName}-etcd`, namespace: dep.namespace });
+    expect(etcd.metadata?.labels).toMatchObject({ app: "vcluster-etcd", release: dep.releaseName });
+
+    expect(await sleep(client, dep)).toBe(true);
+    const paused = await client.apps.readNamespacedDeployment({ name: dep.releaseName, namespace: dep.namespace });
+    expect(paused.spec?.replicas).toBe(0);
+    expect(paused.metadata?.annotations?.[PAUSED_ANNOTATION]).toBe("true");
+    expect((await client.apps.readNamespacedStatefulSet({ name: `${dep.releaseName}-etcd`, namespace: dep.namespace })).spec?.replicas).toBe(0);
+
+    expect(await wake(client, dep)).toBe(true);
+    expect((await client.apps.readNamespacedDeployment({ name: dep.releaseName, namespace: dep.namespace })).spec?.replicas).toBe(1);
+    expect((await client.apps.readNamespacedStatefulSet({ name: `${dep.releaseName}-etcd`, namespace: dep.namespace })).spec?.replicas).toBe(1);
+  });
+
+  it("sleep scales to zero with the loft.sh/paused* annotations; workload pods go only once no control plane replica is left", async () => {
     const synced: V1Pod = {
       apiVersion: "v1",
       kind: "Pod",
@@ -72,6 +133,7 @@ describe("helm driver with charts/vcluster-test", () => {
       },
     };
     await client.core.createNamespacedPod({ namespace: spec.namespace, body: synced });
+    const syncedRef = { apiVersion: "v1", kind: "Pod", metadata: { name: synced.metadata!.name!, namespace: spec.namespace } };
 
     const when = new Date("2026-01-02T03:04:05.678Z");
     expect(await sleep(client, spec, when)).toBe(true);
@@ -82,9 +144,11 @@ describe("helm driver with charts/vcluster-test", () => {
       [PAUSED_REPLICAS_ANNOTATION]: "1",
       [PAUSED_DATE_ANNOTATION]: "2026-01-02T03:04:05.678Z",
     });
-    await waitFor("synced pod deleted", async () => (await getOrNull(client, { apiVersion: "v1", kind: "Pod", metadata: { name: synced.metadata!.name!, namespace: spec.namespace } })) === null);
-    expect(await observe(client, spec)).toMatchObject({ paused: true, ready: false, statefulSet: { replicas: 0 } });
-
+    expect(await getOrNull(client, syncedRef)).not.toBeNull(); // the scale-down alone leaves the workloads
+    await waitFor("control plane pods gone", async () => (await observe(client, spec)).controlPlane?.podReplicas === 0);
+    await waitFor("workload pods removed", async () => (await removeWorkloadPods(client, spec)) === 0);
+    expect(await getOrNull(client, syncedRef)).toBeNull();
+    expect(await observe(client, spec)).toMatchObject({ paused: true, ready: false, controlPlane: { replicas: 0 } });
     // sleeping again changes nothing (the date of the first pause is kept)
     expect(await sleep(client, spec, new Date())).toBe(true);
     sts = await client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace });
@@ -94,12 +158,12 @@ describe("helm driver with charts/vcluster-test", () => {
     sts = await client.apps.readNamespacedStatefulSet({ name: spec.releaseName, namespace: spec.namespace });
     expect(sts.spec?.replicas).toBe(1);
     expect(Object.keys(sts.metadata?.annotations ?? {}).filter((k) => k.startsWith("loft.sh/"))).toEqual([]);
-    await waitFor("ready again", async () => (await observe(client, spec)).statefulSet?.readyReplicas === 1);
+    await waitFor("ready again", async () => (await observe(client, spec)).controlPlane?.readyReplicas === 1);
     expect(await wake(client, spec)).toBe(true); // idempotent
   });
 
   it("helm's stderr becomes a readable error", async () => {
-    const broken = { ...spec, chart: { repo: "http://127.0.0.1:9/charts", name: "vcluster", version: "0.1.0" } };
+    const broken = { ...spec, chart: { repo: "http://127.0.0.1:9/charts", name: "vcluster", version: TEST_CHART_VERSION } };
     const err = await driver.install(broken).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HelmError);
     expect((err as HelmError).message).not.toMatch(/^Error:/);
@@ -119,7 +183,7 @@ describe("helm driver with charts/vcluster-test", () => {
 });
 
 describe("flux driver against the real API server with the Flux CRDs", () => {
-  const spec = testSpec(team, "flux-one", { chart: { repo: "https://charts.loft.sh", name: "vcluster", version: "0.26.0" } });
+  const spec = testSpec(team, "flux-one");
   let driver: FluxDriver;
 
   async function setReady(status: "True" | "False", reason: string, message: string) {
@@ -165,15 +229,15 @@ describe("flux driver against the real API server with the Flux CRDs", () => {
     await driver.install(spec);
     await driver.install(spec);
     const repo = await getOrNull<KubernetesObject & { spec: unknown }>(client, { apiVersion: HELM_REPOSITORY_API, kind: "HelmRepository", metadata: { name: helmRepositoryName(spec), namespace: spec.namespace } });
-    expect(repo?.spec).toEqual({ url: "https://charts.loft.sh", interval: "1h" });
+    expect(repo?.spec).toEqual({ url: testChartRepo(), interval: "1h" });
     const hr = await getOrNull<HelmReleaseObject>(client, { apiVersion: HELM_RELEASE_API, kind: "HelmRelease", metadata: { name: spec.releaseName, namespace: spec.namespace } });
     expect(hr!.metadata?.generation).toBe(1);
     expect(hr!.spec).toMatchObject({
       releaseName: spec.releaseName,
-      chart: { spec: { chart: "vcluster", version: "0.26.0", sourceRef: { kind: "HelmRepository", name: helmRepositoryName(spec), namespace: spec.namespace } } },
+      chart: { spec: { chart: "vcluster", version: TEST_CHART_VERSION, sourceRef: { kind: "HelmRepository", name: helmRepositoryName(spec), namespace: spec.namespace } } },
       values: {
-        controlPlane: { backingStore: { etcd: { embedded: { enabled: true } } } },
-        policies: { podSecurityStandard: "restricted", resourceQuota: { enabled: true, quota: { "requests.cpu": "2", "requests.memory": "4Gi" } } },
+        controlPlane: { backingStore: { database: { embedded: { enabled: true } } }, distro: { k8s: { image: { tag: "v1.36.0" } } } },
+        policies: { podSecurityStandard: "restricted", resourceQuota: { enabled: false }, limitRange: { enabled: false } },
       },
     });
     expect(hr!.metadata?.managedFields?.some((f) => f.manager === "vcluster-portal")).toBe(true);
@@ -186,7 +250,7 @@ describe("flux driver against the real API server with the Flux CRDs", () => {
     await setReady("True", "InstallSucceeded", "Helm install succeeded");
     expect(await driver.status(spec)).toEqual({ installed: true, ready: true });
 
-    await driver.install({ ...spec, cpuMillicores: 3000 }); // new generation: the old Ready no longer counts
+    await driver.install({ ...spec, syncerQps: 99 }); // new generation: the old Ready no longer counts
     expect(await driver.status(spec)).toMatchObject({ installed: true, ready: false, message: expect.stringMatching(/latest/) });
   });
 
@@ -197,6 +261,6 @@ describe("flux driver against the real API server with the Flux CRDs", () => {
   });
 
   it("refuses a local chart path", async () => {
-    await expect(driver.install(testSpec(team, "flux-local"))).rejects.toBeInstanceOf(FluxDriverError);
+    await expect(driver.install(testSpec(team, "flux-local", { chart: { repo: "/tmp/some-chart-dir", name: "vcluster", version: TEST_CHART_VERSION } }))).rejects.toBeInstanceOf(FluxDriverError);
   });
 });

@@ -1,15 +1,19 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { chartArgs, isLocalChart, readableHelmError } from "./helm";
 import { buildHelmRelease, buildHelmRepository, FluxDriverError } from "./flux";
 import { namespaceName, releaseName, type ClusterSpec } from "../cluster-spec";
 
-const root = path.resolve(__dirname, "../../..");
+// A chart checked out beside the portal (VCLUSTER_CHART_REPO may name a local chart directory).
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "vcp-helm-test-"));
+fs.mkdirSync(path.join(root, "charts", "vcluster-dev"), { recursive: true });
 
 describe("helm driver helpers", () => {
   it("tells local chart directories from repositories", () => {
-    expect(isLocalChart("charts/vcluster-test", root)).toBe(true);
-    expect(isLocalChart(path.join(root, "charts/vcluster-test"))).toBe(true);
+    expect(isLocalChart("charts/vcluster-dev", root)).toBe(true);
+    expect(isLocalChart(path.join(root, "charts/vcluster-dev"))).toBe(true);
     expect(isLocalChart("./charts/x")).toBe(true);
     expect(isLocalChart("https://charts.loft.sh")).toBe(false);
     expect(isLocalChart("oci://ghcr.io/loft-sh/charts")).toBe(false);
@@ -19,7 +23,7 @@ describe("helm driver helpers", () => {
   it("builds the chart arguments", () => {
     expect(chartArgs({ repo: "https://charts.loft.sh", name: "vcluster", version: "0.26.0" })).toEqual(["vcluster", "--repo", "https://charts.loft.sh", "--version", "0.26.0"]);
     expect(chartArgs({ repo: "oci://ghcr.io/loft-sh/charts/", name: "vcluster", version: "0.26.0" })).toEqual(["oci://ghcr.io/loft-sh/charts/vcluster", "--version", "0.26.0"]);
-    expect(chartArgs({ repo: "charts/vcluster-test", name: "vcluster", version: "x" }, root)).toEqual([path.join(root, "charts/vcluster-test")]);
+    expect(chartArgs({ repo: "charts/vcluster-dev", name: "vcluster", version: "x" }, root)).toEqual([path.join(root, "charts/vcluster-dev")]);
     expect(() => chartArgs({ repo: "./charts/missing", name: "vcluster", version: "x" }, root)).toThrow(/does not exist/);
   });
 
@@ -48,7 +52,7 @@ describe("flux objects", () => {
     memoryMiB: 2048,
     templateValuesYaml: "",
     kubernetesVersion: "v1.35.0",
-    chart: { repo: "oci://ghcr.io/loft-sh/charts", name: "vcluster", version: "0.26.0" },
+    chart: { repo: "oci://ghcr.io/loft-sh/charts", name: "vcluster", version: "0.36.1" },
     syncerQps: 5,
     syncerBurst: 10,
     exportServer: null,
@@ -57,14 +61,14 @@ describe("flux objects", () => {
 
   it("HelmRepository is OCI-typed for oci:// and refuses local paths", () => {
     expect(buildHelmRepository(spec).spec).toEqual({ url: "oci://ghcr.io/loft-sh/charts", interval: "1h", type: "oci" });
-    expect(() => buildHelmRepository({ ...spec, chart: { ...spec.chart, repo: "./charts/vcluster-test" } })).toThrow(FluxDriverError);
+    expect(() => buildHelmRepository({ ...spec, chart: { ...spec.chart, repo: "./charts/vcluster-dev" } })).toThrow(FluxDriverError);
   });
 
   it("HelmRelease points at it and carries the generated values", () => {
     const hr = buildHelmRelease(spec);
     expect(hr.metadata).toMatchObject({ name: "dev", namespace: "vc-web-dev", labels: { "vcluster-portal.dev/cluster-id": "c1" } });
     expect(hr.spec.chart).toEqual({
-      spec: { chart: "vcluster", version: "0.26.0", sourceRef: { kind: "HelmRepository", name: "dev-charts", namespace: "vc-web-dev" }, interval: "1h" },
+      spec: { chart: "vcluster", version: "0.36.1", sourceRef: { kind: "HelmRepository", name: "dev-charts", namespace: "vc-web-dev" }, interval: "1h" },
     });
     expect(hr.spec.values).toMatchObject({ policies: { podSecurityStandard: "baseline" } });
   });

@@ -50,11 +50,11 @@ export function readableHelmError(stderr: string): string {
   return (text || "helm failed without output").slice(0, 1000);
 }
 
-/** A chart repo that is a path on disk (e.g. `charts/vcluster-test`) rather than a Helm repository URL. */
+/** A chart repo that is a path on disk (e.g. a checkout of `loft-sh/vcluster/chart`) rather than a Helm repository URL. */
 export function isLocalChart(repo: string, baseDir = process.cwd()): boolean {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo)) return false;
   if (repo.startsWith("/") || repo.startsWith("./") || repo.startsWith("../")) return true;
-  // scheme-less: a directory relative to the base (charts/vcluster-test), else a repository host
+  // scheme-less: a directory relative to the base, else a repository host
   const dir = path.resolve(baseDir, repo);
   return existsSync(dir) && statSync(dir).isDirectory();
 }

@@ -11,6 +11,7 @@ import { formatCpu, formatMemory } from "@/components/teams/units";
 import { getTemplateWithVersions, type TemplateWithVersions } from "@/lib/domain/list-templates";
 import { formatParameters } from "@/lib/domain/template-draft";
 import { isAppError } from "@/lib/errors";
+import { NEWEST_CHART_VERSION, kubernetesMinorVersions } from "@/lib/vcluster/chart-versions";
 import { adminContext } from "../../guard";
 import { createTemplateVersionAction, deprecateTemplateVersionAction } from "../actions";
 
@@ -57,7 +58,7 @@ export default async function TemplatePage({ params }: { params: Promise<{ slug:
         previous={
           latest
             ? draftOf(latest)
-            : { description: "", kubernetesVersion: "1.36", chartVersion: "0.30.0", valuesYaml: "", parametersJson: "[]", cpuMillicores: "1000", memoryMiB: "2048", defaultTtlHours: "8", maxTtlHours: "24", approval: "AUTO", expiryAction: "DELETE", podSecurityStandard: "restricted", isolateNetwork: true }
+            : { description: "", kubernetesVersion: kubernetesMinorVersions(NEWEST_CHART_VERSION)[0]!, chartVersion: NEWEST_CHART_VERSION, valuesYaml: "", parametersJson: "[]", cpuMillicores: "1000", memoryMiB: "2048", defaultTtlHours: "8", maxTtlHours: "24", approval: "AUTO", expiryAction: "DELETE", podSecurityStandard: "restricted", isolateNetwork: true }
         }
         action={createTemplateVersionAction}
       />
