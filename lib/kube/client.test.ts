@@ -142,7 +142,7 @@ describe("hostClient", () => {
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const path = await import("node:path");
-    const { encryptSecret } = await import("@/lib/crypto/secret-box");
+    const { encryptHostKubeconfig } = await import("@/lib/crypto/secret-box");
     const { hostClient, forgetHostClient } = await import("./client");
     const kubeconfig = (server: string) =>
       `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\nusers:\n- name: u\n  user:\n    token: abc\n`;
@@ -160,7 +160,7 @@ describe("hostClient", () => {
     expect(b).not.toBe(a);
     expect(b.limiter.qps).toBe(5);
 
-    const remote = { id: "h-remote", connection: "KUBECONFIG" as const, kubeconfigEncrypted: encryptSecret(kubeconfig("https://remote.example:443")), clientQps: 10, clientBurst: 10 };
+    const remote = { id: "h-remote", connection: "KUBECONFIG" as const, kubeconfigEncrypted: encryptHostKubeconfig("h-remote", kubeconfig("https://remote.example:443")), clientQps: 10, clientBurst: 10 };
     const r = hostClient(remote);
     expect(r.kc.getCurrentCluster()?.server).toBe("https://remote.example:443");
     const tmp = await r.kubeconfigFile();

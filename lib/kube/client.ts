@@ -21,7 +21,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from "@kubernetes/client-node";
-import { decryptSecret } from "@/lib/crypto/secret-box";
+import { decryptHostKubeconfig } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import { kubeRateLimitWait, kubeRequestDuration, kubeRequestErrors } from "./metrics";
 import { TokenBucket } from "./rate-limit";
@@ -220,7 +220,7 @@ export function loadHostKubeConfig(host: HostClusterConnection): KubeConfig {
     case "KUBECONFIG": {
       if (!host.kubeconfigEncrypted) throw new HostConnectionError(`host cluster "${label}" has no stored kubeconfig`);
       const kc = new KubeConfig();
-      kc.loadFromString(decryptSecret(host.kubeconfigEncrypted));
+      kc.loadFromString(decryptHostKubeconfig({ id: host.id, kubeconfigEncrypted: host.kubeconfigEncrypted }));
       return kc;
     }
     case "IN_CLUSTER": {

@@ -44,7 +44,8 @@ describe("host objects on a real API server", () => {
     await ensureHostObjects(client, spec); // the reconciler's entry point: also a no-op now
     const ns = await client.core.readNamespace({ name: spec.namespace });
     expect(ns.metadata?.resourceVersion).toBe(first[0]!.metadata?.resourceVersion);
-    expect(ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    // a restricted template: the host enforces baseline (what the real control plane passes)
+    expect(ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     const np = await getOrNull<V1NetworkPolicy>(client, { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: ISOLATE_POLICY_NAME, namespace: spec.namespace } });
     expect(np?.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(np?.spec?.ingress?.[0]?._from).toEqual([{ podSelector: {} }]);
@@ -59,12 +60,12 @@ describe("host objects on a real API server", () => {
     await ensureHostObjects(client, spec);
   });
 
-  it("the restricted namespace rejects a privileged pod and admits a restricted one", async () => {
+  it("the tenant namespace rejects a privileged pod and admits a restricted one", async () => {
     const denied = await client.core
       .createNamespacedPod({ namespace: spec.namespace, body: pod("privileged", { securityContext: { privileged: true } }) })
       .then(() => null, (e: unknown) => toKubeError(e));
     expect(denied?.kind).toBe("Forbidden");
-    expect(denied?.message).toMatch(/violates PodSecurity "restricted:latest".*privileged/);
+    expect(denied?.message).toMatch(/violates PodSecurity "baseline:latest".*privileged/);
 
     const ok = await client.core.createNamespacedPod({
       namespace: spec.namespace,

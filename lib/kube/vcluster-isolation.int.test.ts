@@ -1,8 +1,8 @@
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
-import { clientFor, helmBin, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
+import { IN_POD_SERVER, startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
+import { clientFor, helmBin, testHostKubeconfig, testSpec, throughRoute, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
 import type { KubeClient } from "./client";
 import type { ClusterSpec } from "./cluster-spec";
 import { HelmDriver } from "./drivers/helm";
@@ -16,10 +16,13 @@ let hostKubeconfig: string;
 let client: KubeClient;
 let driver: HelmDriver;
 
-function virtualApis(kubeconfigYaml: string) {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfigYaml);
+function apisOf(kc: KubeConfig) {
   return { kc, core: kc.makeApiClient(CoreV1Api), apiext: kc.makeApiClient(ApiextensionsV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+}
+
+/** A spec whose control plane exports a public address (exportKubeConfig.server), as the host's endpoint pattern gives. */
+function exporting(spec: ClusterSpec): ClusterSpec {
+  return { ...spec, exportServer: `https://${spec.releaseName}.${spec.namespace}.vc.example.test` };
 }
 
 async function provision(spec: ClusterSpec) {
@@ -47,18 +50,21 @@ beforeAll(async () => {
 
 describe("dedicated emulator: one real API server per virtual cluster", () => {
   const team = uniqueTeam("iso");
-  const a = testSpec(team, "alpha");
-  const b = testSpec(team, "beta");
+  const a = exporting(testSpec(team, "alpha"));
+  const b = exporting(testSpec(team, "beta"));
+  const c = testSpec(team, "gamma"); // exports nothing
   let emulator: Emulator;
+  /** The served kubeconfig, connected through the host's route to it (as a user's kubectl would be). */
+  const virtualApis = (yaml: string, spec: ClusterSpec) => apisOf(throughRoute(yaml, emulator, spec.namespace, spec.releaseName));
 
   beforeAll(async () => {
     emulator = await startEmulator({ hostKubeconfig, namespacePrefix: `vc-${team}-`, pollMs: 500, log: () => {} });
-    await Promise.all([provision(a), provision(b)]);
-    await waitFor("both virtual clusters ready", async () => (await observe(client, a)).ready && (await observe(client, b)).ready, 120_000, 1000);
+    await Promise.all([provision(a), provision(b), provision(c)]);
+    await waitFor("the virtual clusters ready", async () => (await observe(client, a)).ready && (await observe(client, b)).ready && (await observe(client, c)).ready, 120_000, 1000);
   });
 
   afterAll(async () => {
-    for (const s of [a, b]) await waitFor(`${s.name} deleted`, async () => (await deleteAll(client, driver, s)).gone, 120_000, 1000).catch(() => {});
+    for (const s of [a, b, c]) await waitFor(`${s.name} deleted`, async () => (await deleteAll(client, driver, s)).gone, 120_000, 1000).catch(() => {});
     await emulator?.stop();
   });
 
@@ -67,9 +73,9 @@ describe("dedicated emulator: one real API server per virtual cluster", () => {
     const doc = parse(text);
     expect(doc["current-context"]).toBe(`${team}-alpha`);
     expect(doc.clusters).toHaveLength(1);
-    expect(doc.clusters[0].cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(doc.clusters[0].cluster.server).toBe(a.exportServer);
 
-    const v = virtualApis(text);
+    const v = virtualApis(text, a);
     const nsNames = (await v.core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(nsNames).toEqual(expect.arrayContaining(["default", "kube-system"]));
     expect(nsNames).not.toContain(a.namespace); // the host's namespaces are not visible inside
@@ -98,7 +104,7 @@ describe("dedicated emulator: one real API server per virtual cluster", () => {
     const kb = parse(await readKubeconfig(client, b, null));
     expect(kb.clusters[0].cluster.server).not.toBe(ka.clusters[0].cluster.server);
     expect(kb.clusters[0].cluster["certificate-authority-data"]).not.toBe(ka.clusters[0].cluster["certificate-authority-data"]);
-    const vb = virtualApis(await readKubeconfig(client, b, null));
+    const vb = virtualApis(await readKubeconfig(client, b, null), b);
     expect(await orNull(vb.apiext.readCustomResourceDefinition({ name: widgetsCrd.metadata.name }))).toBeNull();
     // a's admin certificate is not accepted by b's API server
     const cross = virtualApis(
@@ -106,12 +112,13 @@ describe("dedicated emulator: one real API server per virtual cluster", () => {
         ka.clusters[0].cluster["certificate-authority-data"],
         kb.clusters[0].cluster["certificate-authority-data"],
       ),
+      b,
     );
     const denied = await cross.core.listNamespace().then(() => null, (e: unknown) => toKubeError(e));
     expect(denied?.kind).toBe("Unauthorized");
 
     const servers = emulator.servers();
-    expect(servers.map((s) => s.name).sort()).toEqual([`${a.namespace}/${a.releaseName}`, `${b.namespace}/${b.releaseName}`]);
+    expect(servers.map((s) => s.name).sort()).toEqual([`${a.namespace}/${a.releaseName}`, `${b.namespace}/${b.releaseName}`, `${c.namespace}/${c.releaseName}`]);
     for (const s of servers) {
       expect(s.rssKiB).toBeGreaterThan(10_000);
       console.info(`[rss] dedicated kube-apiserver ${s.name}: ${Math.round(s.rssKiB! / 1024)} MiB`);
@@ -130,16 +137,22 @@ describe("dedicated emulator: one real API server per virtual cluster", () => {
     expect(parse(await readKubeconfig(client, { ...a, exportServer: "https://x.example" }, null)).clusters[0].cluster.server).toBe("https://x.example");
   });
 
+  it("a cluster that exports no address names https://localhost:8443, as vCluster does, and no route reaches it", async () => {
+    const text = await readKubeconfig(client, c, null);
+    expect(parse(text).clusters[0].cluster.server).toBe(IN_POD_SERVER);
+    expect(() => throughRoute(text, emulator, c.namespace, c.releaseName)).toThrow(/inside the control-plane pod/);
+  });
+
   it("sleep stops the virtual API server; wake brings it back with its data", async () => {
     const kubeconfig = await readKubeconfig(client, a, null);
+    const v = virtualApis(kubeconfig, a);
     await sleep(client, a);
-    const v = virtualApis(kubeconfig);
     await waitFor("virtual API server down", async () => (await v.core.listNamespace().then(() => null, (e: unknown) => toKubeError(e)))?.kind === "Unavailable", 60_000);
     expect(await observe(client, a)).toMatchObject({ paused: true, ready: false });
 
     await wake(client, a);
-    await waitFor("ready again", async () => (await observe(client, a)).ready && emulator.servers().some((s) => s.name.startsWith(a.namespace)), 120_000, 1000);
-    const again = virtualApis(await readKubeconfig(client, a, null));
+    await waitFor("ready again and routed", async () => (await observe(client, a)).ready && emulator.route(a.namespace, a.releaseName) !== null, 120_000, 1000);
+    const again = virtualApis(await readKubeconfig(client, a, null), a);
     await waitFor("virtual API server answering", async () => (await again.core.listNamespace()).items.length > 0, 30_000);
     expect((await again.apiext.readCustomResourceDefinition({ name: widgetsCrd.metadata.name })).metadata?.name).toBe(widgetsCrd.metadata.name);
     const w = (await again.custom.getNamespacedCustomObject({ group: "isolation.vcluster-portal.dev", version: "v1", namespace: "tenant-only", plural: "widgets", name: "w1" })) as { spec: unknown };
