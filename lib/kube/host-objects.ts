@@ -9,7 +9,7 @@ import {
   memoryQuantity,
   type ClusterSpec,
 } from "./cluster-spec";
-import { imageTagFor, kubernetesImageTags } from "@/lib/vcluster/chart-versions";
+import { imageTagFor, isSupportedChartVersion, kubernetesImageTags, unsupportedChartVersionMessage } from "@/lib/vcluster/chart-versions";
 
 // Pure builders of what the portal creates on a host cluster for one virtual cluster (DESIGN.md §3).
 // No I/O here: lib/kube/apply.ts writes the result with server-side apply.
@@ -294,6 +294,7 @@ export function generatedVclusterValues(spec: ClusterSpec, template: JsonObject 
 
 /** The full image tag of the distro for the cluster's Kubernetes version and chart version ("1.36" → "v1.36.0"). */
 function kubernetesImageTag(spec: ClusterSpec): string {
+  if (!isSupportedChartVersion(spec.chart.version)) throw new TemplateValuesError(`${unsupportedChartVersionMessage(spec.chart.version)}.`);
   const tag = imageTagFor(spec.chart.version, spec.kubernetesVersion);
   if (!tag) {
     const offered = kubernetesImageTags(spec.chart.version);

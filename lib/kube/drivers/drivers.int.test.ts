@@ -1,5 +1,8 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { serveChartRepository, vclusterChartsDir } from "@/scripts/k8s/chart-repo";
 import { PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_CHART_VERSION, clientFor, helmBin, testChartRepo, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
@@ -169,6 +172,24 @@ describe("helm driver with the real vcluster chart from the local chart reposito
     expect((err as HelmError).message).not.toMatch(/^Error:/);
     expect((err as HelmError).message).toMatch(/127\.0\.0\.1:9/);
     expect((err as HelmError).message).not.toContain("\n");
+  });
+
+  it("a chart version the host's repository lacks is said plainly", async () => {
+    // A mirror that carries only the newest chart.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vcp-mirror-"));
+    fs.copyFileSync(path.join(vclusterChartsDir(), `vcluster-${TEST_CHART_VERSION}.tgz`), path.join(dir, `vcluster-${TEST_CHART_VERSION}.tgz`));
+    execFileSync(helmBin(), ["repo", "index", dir]);
+    const mirror = await serveChartRepository({ dir });
+    try {
+      const err = await driver.install({ ...spec, kubernetesVersion: "1.34", chart: { repo: mirror.url, name: "vcluster", version: "0.30.0" } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HelmError);
+      expect((err as HelmError).message).toBe(
+        `vCluster chart 0.30.0 is not in the chart repository ${mirror.url}: add it there, or publish a template version pinned to a chart version the repository offers (the Hosts page lists them)`,
+      );
+    } finally {
+      await mirror.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("uninstall removes the release; deleteAll reports gone only once the namespace is gone too", async () => {

@@ -70,6 +70,16 @@ export function chartArgs(chart: ChartRef, baseDir = process.cwd()): string[] {
   return [chart.name, "--repo", chart.repo, "--version", chart.version];
 }
 
+/** helm's "chart … version … not found in … repository", said so that an admin knows what to fix. */
+function missingChartVersion(e: unknown, spec: ClusterSpec): HelmError | null {
+  if (!(e instanceof HelmError) || !/version "[^"]+" not found in .* repository/i.test(e.message)) return null;
+  return new HelmError(
+    `vCluster chart ${spec.chart.version} is not in the chart repository ${spec.chart.repo}: add it there, or publish a template version pinned to a chart version the repository offers (the Hosts page lists them)`,
+    e.exitCode,
+    e.command,
+  );
+}
+
 export class HelmDriver implements ProvisioningDriver {
   readonly name = "helm" as const;
   private readonly helmBin: string;
@@ -144,7 +154,9 @@ export class HelmDriver implements ProvisioningDriver {
         "--wait=false",
         "--history-max",
         "5",
-      ]);
+      ]).catch((e: unknown) => {
+        throw missingChartVersion(e, spec) ?? e;
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

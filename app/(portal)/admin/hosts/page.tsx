@@ -4,6 +4,7 @@ import { HostToggle } from "@/components/admin/host-toggle";
 import { LocalHostState } from "@/components/admin/local-host-state";
 import { PageHeader } from "@/components/admin/page-header";
 import { AutoRefresh } from "@/components/admin/auto-refresh";
+import { ChartAvailabilityNote } from "@/components/admin/chart-availability";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -60,12 +61,11 @@ export default async function HostsPage() {
                   </dd>
                   <dt className="text-slate-500 dark:text-slate-400">Endpoint</dt>
                   <dd className="font-mono break-all">{h.endpointPattern ?? "API server address from the kubeconfig"}</dd>
-                  {h.chartRepo ? (
-                    <>
-                      <dt className="text-slate-500 dark:text-slate-400">Chart repo</dt>
-                      <dd className="font-mono break-all">{h.chartRepo}</dd>
-                    </>
-                  ) : null}
+                  <dt className="text-slate-500 dark:text-slate-400">Chart repo</dt>
+                  <dd className="space-y-1">
+                    <span className="font-mono break-all">{h.charts.repo}</span>
+                    <ChartAvailabilityNote charts={h.charts} />
+                  </dd>
                 </dl>
               </CardBody>
             </Card>
