@@ -10,6 +10,7 @@
  * benchmark: nothing here asserts a time. See docs/benchmarks.md for what is counted and how to read it.
  */
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -553,6 +554,8 @@ export async function run(): Promise<void> {
     process.env.DATABASE_URL = pg.adminUrl;
     process.env.LOG_LEVEL ??= "error";
     process.env.VCP_PROCESS ??= "bench";
+    // Not NODE_ENV=development: lib/env.ts wants a real key (any key will do for a throwaway database).
+    process.env.PORTAL_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
     await createMigratedTemplate(pg.adminUrl, { seeded: true });
 
     say(`starting the local host cluster "${BENCH_CLUSTER.name}" (port base ${BENCH_CLUSTER.portBase})`);

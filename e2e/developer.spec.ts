@@ -52,7 +52,7 @@ test("a developer requests a Sandbox with one click, watches it become ready and
   await expect(cluster.downloadLink).toBeVisible();
   await expect(page.getByText(`export KUBECONFIG=~/Downloads/${clusterName}.kubeconfig.yaml`)).toBeVisible();
   await expect(page.getByText("kubectl get ns")).toBeVisible();
-  await expect(page.getByText(new RegExp(`vcluster connect ${clusterName} -n vc-payments-${clusterName}`))).toBeVisible();
+  await expect(page.getByText(new RegExp(`vcluster connect ${clusterName} -n vc-payments-${clusterName}-[a-z0-9]{5}`))).toBeVisible();
   await expect(page.getByRole("button", { name: "Sleep" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Delete" })).toBeVisible();
   await shot(page, "cluster", true);

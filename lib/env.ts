@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/net/trusted-proxies";
 
 // The one place that reads process.env. Validated once, at start-up, with messages that name the variable.
 
@@ -20,8 +21,11 @@ const postgresUrl = z
 
 const ZEnv = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    // Left optional here so the checks below see whether it was set; unset reads as "development" afterwards.
+    NODE_ENV: z.enum(["development", "production", "test"]).optional(),
     DATABASE_URL: postgresUrl,
+    // Longest lifetime of a personal API token, in days (Settings page and npm run token:create).
+    API_TOKEN_MAX_DAYS: z.coerce.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1 (day)").max(3650, "must be at most 3650 (days)").default(90),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
@@ -59,15 +63,39 @@ const ZEnv = z
     RECONCILE_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
     // The worker process serves its Prometheus metrics here (0 = off).
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    // ...on this interface only (loopback unless set, e.g. 0.0.0.0 for a scraper on another machine).
+    WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    // /api/metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset: the endpoint is off (404).
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (openssl rand -hex 32)").optional(),
+    // Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default.
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        try {
+          return parseTrustedProxies(v);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: `must be IP addresses or CIDR ranges separated by commas: ${(e as Error).message}` });
+          return z.NEVER;
+        }
+      }),
   })
   .superRefine((env, ctx) => {
+    // The built-in key is public: only an explicit NODE_ENV=development may fall back to it (the worker runs
+    // under tsx without NODE_ENV, vitest sets "test": both need a real key).
+    if (!env.PORTAL_ENCRYPTION_KEY && env.NODE_ENV !== "development") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PORTAL_ENCRYPTION_KEY"],
+        message: `is required unless NODE_ENV=development (NODE_ENV is ${env.NODE_ENV ? `"${env.NODE_ENV}"` : "unset"}): set it to 32 random bytes, base64-encoded — make one with: openssl rand -base64 32`,
+      });
+    }
     if (env.NODE_ENV !== "production") return;
     if (env.AUTH_DEV_LOGIN) {
       ctx.addIssue({ code: "custom", path: ["AUTH_DEV_LOGIN"], message: "the development sign-in refuses to run with NODE_ENV=production; unset it and configure AUTH_OIDC_*" });
     }
     if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
     if (!env.AUTH_URL) ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "is required in production (the portal's public URL; Auth.js refuses untrusted hosts)" });
-    if (!env.PORTAL_ENCRYPTION_KEY) ctx.addIssue({ code: "custom", path: ["PORTAL_ENCRYPTION_KEY"], message: "is required in production" });
     if (env.AUTH_OIDC_ISSUER || env.AUTH_OIDC_CLIENT_ID) {
       for (const key of ["AUTH_OIDC_ISSUER", "AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET"] as const) {
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required in production when single sign-on is configured" });
@@ -75,7 +103,8 @@ const ZEnv = z
     } else {
       ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: "is required in production: configure an OpenID Connect provider" });
     }
-  });
+  })
+  .transform((env) => ({ ...env, NODE_ENV: env.NODE_ENV ?? ("development" as const) }));
 
 export type Env = z.infer<typeof ZEnv>;
 

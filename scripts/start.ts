@@ -20,6 +20,9 @@ async function main() {
   mkdirSync(path.join(root, ".data"), { recursive: true });
   const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
   const embedded = !env.DATABASE_URL;
+  // A development launcher (`next dev`): say so to the worker too, which otherwise runs without NODE_ENV and
+  // then needs PORTAL_ENCRYPTION_KEY (lib/env.ts: only NODE_ENV=development may use the built-in key).
+  if (!env.NODE_ENV) Object.assign(env, { NODE_ENV: "development" });
 
   if (embedded) {
     say("Starting the embedded PostgreSQL (.data/postgres)…");

@@ -1,21 +1,27 @@
 /**
- * npm run token:create -- --email dev.payments@example.com [--name ci] [--days 30] [--url http://localhost:3000]
+ * npm run token:create -- --email dev.payments@example.com [--name ci] [--days 30] [--scopes read,write] [--quiet] [--url http://localhost:3000]
  *
  * Issues a personal API token for /api/v1 and prints it once (only its sha256 is stored). Uses DATABASE_URL,
- * or else the embedded database of a running `npm start` (.data/postgres).
+ * or else the embedded database of a running `npm start` (.data/postgres). Runs as the system actor: an
+ * operator with database access issues tokens for anyone (in the portal, people create only their own).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-const USAGE = `Usage: npm run token:create -- --email <user e-mail> [--name <label>] [--days <1-365>] [--url <portal url>]
+const USAGE = `Usage: npm run token:create -- --email <user e-mail> [--name <label>] [--days <n>] [--scopes read|read,write] [--quiet] [--url <portal url>]
 
   --email   the person the token acts as (must exist: signed in once, or seeded)
   --name    a label for the token, e.g. ci (default: default)
-  --days    days until it expires, 1 to 365 (default: 90)
+  --days    days until it expires, 1 to API_TOKEN_MAX_DAYS (default: 90, or the maximum if lower;
+            the maximum is 90 unless API_TOKEN_MAX_DAYS says otherwise)
+  --scopes  what the token may do, comma-separated (default: read, the safer choice):
+              read   list and inspect clusters (GET)
+              write  also request, delete, sleep and wake clusters and download kubeconfigs (implies read)
+  --quiet   print only the token (one line), e.g. TOKEN=$(npm run -s token:create -- --email … --quiet)
   --url     the portal's address for the example curl line (default: AUTH_URL or http://localhost:3000)
 
-Example: npm run token:create -- --email dev.payments@example.com --name ci --days 30`;
+Example: npm run token:create -- --email dev.payments@example.com --name ci --days 30 --scopes read,write`;
 
 function fail(message: string, usage = false): never {
   console.error(`token:create: ${message}`);
@@ -23,10 +29,18 @@ function fail(message: string, usage = false): never {
   process.exit(usage ? 2 : 1);
 }
 
-let values: { email?: string; name?: string; days?: string; url?: string; help?: boolean };
+let values: { email?: string; name?: string; days?: string; scopes?: string; quiet?: boolean; url?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { email: { type: "string" }, name: { type: "string" }, days: { type: "string" }, url: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      days: { type: "string" },
+      scopes: { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      url: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     allowPositionals: false,
     strict: true,
   }));
@@ -38,7 +52,7 @@ if (values.help) {
   process.exit(0);
 }
 if (!values.email) fail("--email is required.", true);
-if (values.days !== undefined && !/^\d+$/.test(values.days)) fail(`--days must be a whole number of days (1-365), not "${values.days}".`, true);
+if (values.days !== undefined && !/^\d+$/.test(values.days)) fail(`--days must be a whole number of days, not "${values.days}".`, true);
 
 // The embedded default (npm start) writes its port into postmaster.pid (4th line).
 if (!process.env.DATABASE_URL) {
@@ -46,17 +60,25 @@ if (!process.env.DATABASE_URL) {
   const port = existsSync(pid) ? readFileSync(pid, "utf8").split("\n")[3]?.trim() : undefined;
   if (!port) fail("DATABASE_URL is not set and no embedded database is running. Start the portal (npm start) or set DATABASE_URL.");
   process.env.DATABASE_URL = `postgres://portal:portal@127.0.0.1:${port}/portal`;
+  // The embedded database is the local development default (npm start runs with NODE_ENV=development too).
+  (process.env as Record<string, string | undefined>).NODE_ENV ??= "development";
 }
 
 const { createPrisma } = await import("@/lib/db/client");
 const { createApiToken } = await import("@/lib/domain/create-api-token");
+const { SYSTEM_ACTOR } = await import("@/lib/domain/context");
 const { isAppError } = await import("@/lib/errors");
 
 const db = createPrisma(process.env.DATABASE_URL, 1);
 try {
-  const t = await createApiToken(db, { email: values.email, name: values.name, expiresInDays: values.days === undefined ? undefined : Number(values.days) });
+  const t = await createApiToken(
+    { db, actor: { ...SYSTEM_ACTOR, memberships: [] } },
+    { email: values.email, name: values.name ?? "default", expiresInDays: values.days === undefined ? undefined : Number(values.days), scopes: values.scopes },
+  );
   const base = (values.url || process.env.AUTH_URL || "http://localhost:3000").replace(/\/+$/, "");
-  console.log(`API token "${t.name}" for ${t.userEmail} (id ${t.id}), expires ${t.expiresAt.toISOString()}.
+  if (values.quiet) console.log(t.token);
+  else
+    console.log(`API token "${t.name}" for ${t.userEmail} (id ${t.id}), scopes ${t.scopes.join(",")}, expires ${t.expiresAt.toISOString()}.
 Copy it now: it is shown only once.
 
   ${t.token}
@@ -67,7 +89,11 @@ Try it:
 `);
 } catch (e) {
   if (isAppError(e)) {
-    const fields = Object.entries(e.fieldErrors ?? {}).map(([k, v]) => `  --${k === "expiresInDays" ? "days" : k}: ${v.join("; ")}`);
+    const flag = (field: string) => {
+      const k = field.split(".")[0]!; // scopes.1 → scopes
+      return k === "expiresInDays" ? "days" : k;
+    };
+    const fields = Object.entries(e.fieldErrors ?? {}).map(([k, v]) => `  --${flag(k)}: ${v.join("; ")}`);
     fail([e.message, ...fields].join("\n"), e.code === "VALIDATION");
   }
   fail(`could not create the token: ${(e as Error).message}`);

@@ -31,6 +31,7 @@ const worker = new Worker({
   concurrency: config.WORKER_CONCURRENCY,
   leaseSeconds: config.RECONCILE_LEASE_SECONDS,
   metricsPort: config.WORKER_METRICS_PORT,
+  metricsHost: config.WORKER_METRICS_HOST,
   step: { maxAttempts: config.RECONCILE_MAX_ATTEMPTS, readyTimeoutMs: config.RECONCILE_READY_TIMEOUT_SECONDS * 1000 },
   log,
 });

@@ -10,7 +10,7 @@ import { Field, inputClasses } from "@/components/ui/field";
 import type { ActionState } from "@/lib/server/action";
 
 /** The latest result in a polite live region: announced always, shown when it is an error (toasts show the rest). */
-export function ActionMessage({ state, className }: { state: ActionState; className?: string }) {
+export function ActionMessage({ state, className }: { state: ActionState<unknown>; className?: string }) {
   const { text, error } = resultText(state);
   return (
     <p role="status" aria-live="polite" className={cn(error ? "text-sm text-red-700 dark:text-red-400" : "sr-only", className)}>

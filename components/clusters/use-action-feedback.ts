@@ -14,7 +14,7 @@ export const initialState: ActionState = { ok: false };
  * (and its polling) follows what the action started.
  */
 export function useActionFeedback(
-  state: ActionState,
+  state: ActionState<unknown>,
   { clusterId, onSuccess, toastErrors = true }: { clusterId?: string; onSuccess?: () => void; /** false where the form shows its errors inline */ toastErrors?: boolean } = {},
 ) {
   const queryClient = useQueryClient();
@@ -37,9 +37,9 @@ export function useActionFeedback(
 }
 
 /** Per-field errors are shown at their fields; a toast would only repeat "correct the highlighted fields". */
-const hasFieldErrors = (s: ActionState) => !!s.fieldErrors && Object.keys(s.fieldErrors).length > 0;
+const hasFieldErrors = (s: ActionState<unknown>) => !!s.fieldErrors && Object.keys(s.fieldErrors).length > 0;
 
 /** A polite live region carrying the latest result, visible when it is an error. */
-export function resultText(state: ActionState): { text: string; error: boolean } {
+export function resultText(state: ActionState<unknown>): { text: string; error: boolean } {
   return { text: state.message ?? "", error: !state.ok && !!state.message };
 }

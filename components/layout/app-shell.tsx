@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { Boxes } from "lucide-react";
+import { Boxes, KeyRound } from "lucide-react";
 import { can } from "@/lib/authz/permissions";
 import type { SessionUser } from "@/lib/auth/session";
 import { NavLink } from "@/components/layout/nav-link";
@@ -29,12 +29,23 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
             {can(actor, "template.manage") && <NavLink href="/admin/templates">Templates</NavLink>}
             {can(actor, "team.manage") && <NavLink href="/admin/teams">Teams</NavLink>}
             {can(actor, "host.manage") && <NavLink href="/admin/hosts">Hosts</NavLink>}
+            {can(actor, "token.manage-any") && <NavLink href="/admin/tokens">Tokens</NavLink>}
             {can(actor, "audit.view") && <NavLink href="/admin/audit">Audit log</NavLink>}
           </nav>
           <div className="flex items-center gap-2 text-sm">
             <span className="hidden text-slate-500 sm:inline dark:text-slate-400" data-testid="current-user">
               {user.email}
             </span>
+            {can(actor, "token.manage-own") && (
+              <Link
+                href="/settings/tokens"
+                aria-label="API tokens"
+                title="API tokens"
+                className="rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white"
+              >
+                <KeyRound className="size-4" aria-hidden />
+              </Link>
+            )}
             <ThemeToggle />
             <SignOutButton />
           </div>

@@ -2,8 +2,9 @@
 // the whole token and a short display prefix are stored; the token itself is shown once, at creation.
 // No next/* imports: lib/domain (create-api-token) uses this module too.
 import { createHash, randomBytes } from "node:crypto";
-import type { DbTx } from "@/lib/db/client";
+import { recordAudit } from "@/lib/domain/audit";
 import { AppError } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 export const API_TOKEN_PREFIX = "vcp_";
 /** 32 bytes in base64url without padding. */
@@ -45,17 +46,59 @@ export function parseBearer(header: string | null | undefined): string | null {
 
 export const invalidToken = () => new AppError("UNAUTHENTICATED", INVALID_TOKEN_MESSAGE);
 
+const NEW_TOKEN_HINT = "Create a new one on the Settings → API tokens page.";
+export const revokedToken = (revokedAt: Date) => new AppError("UNAUTHENTICATED", `This API token was revoked on ${revokedAt.toISOString()}. ${NEW_TOKEN_HINT}`);
+export const expiredToken = (expiresAt: Date) => new AppError("UNAUTHENTICATED", `This API token expired on ${expiresAt.toISOString()}. ${NEW_TOKEN_HINT}`);
+
+/** A request with a revoked token is audited (token.use-revoked) at most this often per token. */
+export const REVOKED_USE_AUDIT_INTERVAL_MS = 60_000;
+
+/** Where a request came from, for the audit of a revoked token's use. */
+export type ApiTokenRequestMeta = { ip?: string; requestId?: string };
+
+export type AuthenticatedApiToken = { userId: string; tokenId: string; scopes: string[] };
+
 /**
- * The owner of a live token: unknown, revoked and expired tokens are all the same UNAUTHENTICATED error.
+ * The owner and scopes of a live token. Unknown and malformed tokens are one UNAUTHENTICATED error;
+ * revoked and expired ones are UNAUTHENTICATED too, with a message saying which (only someone holding
+ * the secret learns it). Using a revoked token is audited as `token.use-revoked`, at most once a minute
+ * per token (a guarded update claims the slot, so retries and replicas cannot flood the audit log).
  * Records lastUsedAt at most once a minute (a guarded update, so concurrent requests write once).
  */
-export async function authenticateApiToken(db: DbTx, token: string, now: Date = new Date()): Promise<{ userId: string; tokenId: string }> {
+export async function authenticateApiToken(db: PrismaClient, token: string, meta: ApiTokenRequestMeta = {}, now: Date = new Date()): Promise<AuthenticatedApiToken> {
   if (!isWellFormedApiToken(token)) throw invalidToken();
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) }, select: { id: true, userId: true, expiresAt: true, revokedAt: true, lastUsedAt: true } });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) throw invalidToken();
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashApiToken(token) },
+    select: { id: true, userId: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true },
+  });
+  if (!row) throw invalidToken();
+  if (row.revokedAt) {
+    await auditRevokedUse(db, row.id, meta, now);
+    throw revokedToken(row.revokedAt);
+  }
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) throw expiredToken(row.expiresAt);
   const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (!row.lastUsedAt || row.lastUsedAt < cutoff) {
     await db.apiToken.updateMany({ where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: cutoff } }] }, data: { lastUsedAt: now } });
   }
-  return { userId: row.userId, tokenId: row.id };
+  return { userId: row.userId, tokenId: row.id, scopes: row.scopes };
+}
+
+async function auditRevokedUse(db: PrismaClient, tokenId: string, meta: ApiTokenRequestMeta, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - REVOKED_USE_AUDIT_INTERVAL_MS);
+  await db.$transaction(async (tx) => {
+    const claimed = await tx.apiToken.updateMany({
+      where: { id: tokenId, revokedAt: { not: null }, OR: [{ revokedUseAuditedAt: null }, { revokedUseAuditedAt: { lt: cutoff } }] },
+      data: { revokedUseAuditedAt: now },
+    });
+    if (claimed.count !== 1) return;
+    const t = await tx.apiToken.findUniqueOrThrow({ where: { id: tokenId }, select: { name: true, prefix: true, revokedAt: true, user: { select: { id: true, email: true } } } });
+    // The audit names the token's owner: whoever sent it holds their credential.
+    await recordAudit(tx, { actor: { id: t.user.id, email: t.user.email, isAdmin: false, memberships: [] }, ip: meta.ip, requestId: meta.requestId }, {
+      action: "token.use-revoked",
+      targetType: "token",
+      targetId: tokenId,
+      details: { userId: t.user.id, userEmail: t.user.email, name: t.name, prefix: t.prefix, revokedAt: t.revokedAt?.toISOString() ?? null, recordedAtMostEverySeconds: REVOKED_USE_AUDIT_INTERVAL_MS / 1000 },
+    });
+  });
 }

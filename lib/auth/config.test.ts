@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authSecret, buildAuthConfig, devLoginEnabled } from "@/lib/auth/config";
+import { EMAIL_UNVERIFIED_URL, authSecret, buildAuthConfig, devLoginEnabled, emailVerifiedClaim } from "@/lib/auth/config";
 import type { Db } from "@/lib/db/client";
 import { parseEnv } from "@/lib/env";
 
@@ -66,5 +66,19 @@ describe("auth configuration", () => {
     const secret = "x".repeat(40);
     expect(authSecret(parseEnv({ ...base, AUTH_SECRET: secret }))).toBe(secret);
     expect(() => authSecret({ ...parseEnv(base), NODE_ENV: "production" })).toThrow(/AUTH_SECRET is required/);
+  });
+});
+
+describe("emailVerifiedClaim", () => {
+  it("reads userinfo first, then the ID token; booleans or their string forms; undefined when nobody says", () => {
+    expect(emailVerifiedClaim({ email_verified: true })).toBe(true);
+    expect(emailVerifiedClaim({ email_verified: "true" })).toBe(true);
+    expect(emailVerifiedClaim({ email_verified: "false" }, { email_verified: true })).toBe(false);
+    expect(emailVerifiedClaim({}, { email_verified: true })).toBe(true);
+    expect(emailVerifiedClaim({ email_verified: "yes" }, undefined)).toBeUndefined();
+    expect(emailVerifiedClaim(undefined, {})).toBeUndefined();
+  });
+  it("refusals land on the sign-in page with a code it explains", () => {
+    expect(EMAIL_UNVERIFIED_URL).toBe("/signin?error=AccessDenied&code=email_unverified");
   });
 });

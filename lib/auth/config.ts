@@ -22,7 +22,7 @@ import { env, oidcConfigured, type Env } from "@/lib/env";
 import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { readGroupsClaim, syncGroups } from "@/lib/auth/sync-groups";
-import { INVALID_DEV_EMAIL_CODE, UNKNOWN_DEV_USER_CODE } from "@/lib/auth/messages";
+import { EMAIL_UNVERIFIED_CODE, INVALID_DEV_EMAIL_CODE, UNKNOWN_DEV_USER_CODE } from "@/lib/auth/messages";
 
 declare module "next-auth" {
   interface Session {
@@ -106,6 +106,22 @@ type OidcClaims = Record<string, unknown> & {
   picture?: string;
 };
 
+/** Where a refused OIDC sign-in lands: the sign-in page with a message saying why. */
+export const EMAIL_UNVERIFIED_URL = `/signin?${new URLSearchParams({ error: "AccessDenied", code: EMAIL_UNVERIFIED_CODE })}`;
+
+/**
+ * What the IdP says about the e-mail address: userinfo first, then the ID token. true / false (also as the
+ * strings some IdPs send), or undefined when neither says anything.
+ */
+export function emailVerifiedClaim(...sources: (Record<string, unknown> | null | undefined)[]): boolean | undefined {
+  for (const claims of sources) {
+    const v = claims?.email_verified;
+    if (v === true || v === "true") return true;
+    if (v === false || v === "false") return false;
+  }
+  return undefined;
+}
+
 /** Claims of an ID token the OAuth library has already validated (issuer, audience, nonce, expiry). */
 function idTokenClaims(idToken: unknown): Record<string, unknown> | undefined {
   if (typeof idToken !== "string") return undefined;
@@ -132,8 +148,9 @@ function oidcProvider(e: Env): OIDCConfig<OidcClaims> {
     // default) put profile claims only there. The groups claim falls back to the ID token's.
     idToken: false,
     // The portal trusts exactly one, administrator-configured IdP; users that exist already (created by
-    // an admin, or the IdP's account was re-created) are linked by their verified e-mail.
-    // signIn() below rejects profiles whose e-mail the IdP marks unverified.
+    // an admin, or the IdP's account was re-created) are linked by their e-mail — but only when the IdP
+    // says `email_verified: true`: signIn() below refuses the link otherwise, and any profile whose
+    // e-mail the IdP marks unverified.
     allowDangerousEmailAccountLinking: true,
     profile(claims) {
       const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : undefined;
@@ -211,9 +228,23 @@ export function buildAuthConfig(e: Env = env(), prisma: Db = db()): NextAuthConf
           logger.warn({ sub: profile?.sub }, "OIDC sign-in refused: the IdP sent no e-mail claim (request the 'email' scope)");
           return false;
         }
-        if (profile?.email_verified === false) {
+        const verified = emailVerifiedClaim(profile as Record<string, unknown> | undefined, idTokenClaims(account.id_token));
+        if (verified === false) {
           logger.warn({ sub: profile?.sub }, "OIDC sign-in refused: the IdP marks the e-mail as unverified");
-          return false;
+          return EMAIL_UNVERIFIED_URL;
+        }
+        if (verified === true) return true;
+        // No claim either way: fine for someone signing in again (the account is linked already) or for a
+        // new person, but Auth.js would link this IdP subject to an existing user by e-mail: refuse that.
+        const linked = await prisma.account.findUnique({
+          where: { provider_providerAccountId: { provider: account.provider, providerAccountId: account.providerAccountId } },
+          select: { userId: true },
+        });
+        if (linked) return true;
+        const existing = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+        if (existing) {
+          logger.warn({ sub: profile?.sub, userId: existing.id }, "OIDC sign-in refused: linking to an existing user by e-mail needs email_verified: true from the IdP");
+          return EMAIL_UNVERIFIED_URL;
         }
         return true;
       },

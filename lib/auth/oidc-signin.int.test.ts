@@ -2,6 +2,7 @@
 // Auth.js route handlers of lib/auth/config.ts, driven with NextRequests, cookie jars and hand-followed
 // redirects. Nothing of Auth.js or the provider is mocked.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { signInErrorMessage } from "@/lib/auth/messages";
 import { CookieJar, startTestIdp, type TestIdp } from "@/lib/auth/testing/oidc-idp";
 import { PortalClient, followIdpRedirects, type AuthHandlers } from "@/lib/auth/testing/portal-client";
 // Aliased: the `use` prefix makes eslint-plugin-react-hooks mistake this vitest helper for a React hook.
@@ -202,5 +203,60 @@ describe("OIDC sign-in against a real provider", () => {
     expect(portal.hasSessionCookie()).toBe(false);
     expect(await database.prisma().account.count({ where: { providerAccountId: "mallory-0666" } })).toBe(0);
     expect((await database.prisma().user.findUniqueOrThrow({ where: { id: userId } })).isAdmin).toBe(true); // unchanged
+  });
+
+  it("does not link an IdP account to an existing user by e-mail without email_verified: true, and says why", async () => {
+    // A person an admin created before they ever signed in (no Account row yet).
+    const bob = await database.prisma().user.create({ data: { email: "bob@example.com", name: "Bob" } });
+    idp.setAccount({ sub: "bob-0002", email: "Bob@Example.com", name: "Bob from the IdP", groups: ["vcluster-portal-admins"] }); // no email_verified claim
+    idp.loginAs("bob-0002");
+    const portal = new PortalClient(PORTAL, handlers);
+    const { res } = await signIn(portal, new CookieJar());
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(`${PORTAL}/signin`);
+    expect(location.searchParams.get("error")).toBe("AccessDenied");
+    expect(location.searchParams.get("code")).toBe("email_unverified");
+    // What the sign-in page shows for that redirect.
+    expect(signInErrorMessage(location.searchParams.get("error"), location.searchParams.get("code"))).toMatch(/^Your identity provider did not confirm this e-mail address/);
+    expect(portal.hasSessionCookie()).toBe(false);
+    expect(await database.prisma().account.count({ where: { userId: bob.id } })).toBe(0);
+    expect((await database.prisma().user.findUniqueOrThrow({ where: { id: bob.id } })).isAdmin).toBe(false);
+
+    // The string form some IdPs send counts as a refusal too.
+    idp.setAccount({ sub: "bob-0002", email: "bob@example.com", email_verified: "false" as unknown as boolean, name: "Bob" });
+    const again = await signIn(new PortalClient(PORTAL, handlers), new CookieJar());
+    expect(new URL(again.res.headers.get("location")!).searchParams.get("code")).toBe("email_unverified");
+    expect(await database.prisma().account.count({ where: { userId: bob.id } })).toBe(0);
+  });
+
+  it("links an IdP account to the existing user when the IdP says email_verified: true", async () => {
+    const bob = await database.prisma().user.findUniqueOrThrow({ where: { email: "bob@example.com" } });
+    idp.setAccount({ sub: "bob-0002", email: "bob@example.com", email_verified: true, name: "Bob", groups: ["team:search"] });
+    idp.loginAs("bob-0002");
+    const portal = new PortalClient(PORTAL, handlers);
+    const { res } = await signIn(portal, new CookieJar());
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`${PORTAL}/clusters`);
+    expect(portal.hasSessionCookie()).toBe(true);
+    expect((await portal.session())?.user).toMatchObject({ id: bob.id, email: "bob@example.com" });
+    const accounts = await database.prisma().account.findMany({ where: { userId: bob.id } });
+    expect(accounts.map((a) => a.providerAccountId)).toEqual(["bob-0002"]);
+    expect(await membershipsOf(bob.id)).toEqual([{ team: "search", role: "MEMBER", source: "idp" }]);
+
+    // Linked now: a later sign-in without the claim is an ordinary sign-in of that account.
+    idp.setAccount({ sub: "bob-0002", email: "bob@example.com", name: "Bob", groups: ["team:search"] });
+    const later = await signIn(new PortalClient(PORTAL, handlers), new CookieJar());
+    expect(later.res.headers.get("location")).toBe(`${PORTAL}/clusters`);
+  });
+
+  it("lets a new person without the claim in (no existing user to link to)", async () => {
+    idp.setAccount({ sub: "carol-0003", email: "carol@example.com", name: "Carol" });
+    idp.loginAs("carol-0003");
+    const portal = new PortalClient(PORTAL, handlers);
+    const { res } = await signIn(portal, new CookieJar());
+    expect(res.headers.get("location")).toBe(`${PORTAL}/clusters`);
+    const carol = await database.prisma().user.findUniqueOrThrow({ where: { email: "carol@example.com" }, include: { accounts: true } });
+    expect(carol.accounts.map((a) => a.providerAccountId)).toEqual(["carol-0003"]);
   });
 });

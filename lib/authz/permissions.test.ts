@@ -44,3 +44,21 @@ describe("permission table", () => {
     expect(clusterScope(admin)).toEqual({});
   });
 });
+
+describe("API tokens in the permission table", () => {
+  it("everyone manages their own tokens and nobody else's", () => {
+    for (const a of [admin, lead, dev, other]) {
+      expect(can(a, "token.manage-own")).toBe(true);
+      expect(can(a, "token.manage-own", { token: { userId: a.id } })).toBe(true);
+    }
+    expect(can(dev, "token.manage-own", { token: { userId: lead.id } })).toBe(false);
+    expect(can(lead, "token.manage-own", { token: { userId: dev.id } })).toBe(false);
+    // Admins too: a token acts as its owner, so nobody creates one for someone else through "own".
+    expect(can(admin, "token.manage-own", { token: { userId: dev.id } })).toBe(false);
+  });
+
+  it("only admins manage anyone's", () => {
+    expect(can(admin, "token.manage-any")).toBe(true);
+    for (const a of [lead, dev, other]) expect(can(a, "token.manage-any")).toBe(false);
+  });
+});

@@ -10,6 +10,11 @@ export type Actor = {
 
 export type ClusterRef = { teamId: string; ownerId: string };
 
+/** A personal API token, by whose it is. */
+export type TokenRef = { userId: string };
+
+type Target = { teamId?: string; cluster?: ClusterRef; token?: TokenRef };
+
 export type Action =
   | "cluster.request"
   | "cluster.view"
@@ -21,11 +26,13 @@ export type Action =
   | "template.manage"
   | "host.manage"
   | "audit.view"
-  | "cluster.listAll";
+  | "cluster.listAll"
+  | "token.manage-own"
+  | "token.manage-any";
 
 const roleOf = (actor: Actor, teamId: string) => actor.memberships.find((m) => m.teamId === teamId)?.role;
 
-type Rule = (actor: Actor, target: { teamId?: string; cluster?: ClusterRef }) => boolean;
+type Rule = (actor: Actor, target: Target) => boolean;
 
 const adminOnly: Rule = (a) => a.isAdmin;
 const memberOfTeam: Rule = (a, t) => a.isAdmin || (t.teamId !== undefined && roleOf(a, t.teamId) !== undefined);
@@ -46,9 +53,14 @@ const table: Record<Action, Rule> = {
   "host.manage": adminOnly,
   "audit.view": adminOnly,
   "cluster.listAll": adminOnly,
+  // Everyone creates, lists and revokes their own API tokens (admins too: nobody creates one for someone
+  // else in the portal; operators do with npm run token:create). Without a token, whether the page shows.
+  "token.manage-own": (a, t) => t.token === undefined || t.token.userId === a.id,
+  // Admins list and revoke anyone's (not create: a token acts as its owner).
+  "token.manage-any": adminOnly,
 };
 
-export function can(actor: Actor, action: Action, target: { teamId?: string; cluster?: ClusterRef } = {}): boolean {
+export function can(actor: Actor, action: Action, target: Target = {}): boolean {
   return table[action](actor, target);
 }
 

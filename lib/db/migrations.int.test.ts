@@ -214,6 +214,24 @@ describe("prisma migrations", { timeout: 120_000 }, () => {
     expect(rows).toEqual([{ n: migrationNames.length }]);
   });
 
+  it("API tokens issued before scopes existed keep what they could do (read and write)", async () => {
+    const older = await createDatabase();
+    const before = tempMigrations((name) => name < "20261201032027_api_token_scopes_and_revocation");
+    const r1 = await prisma(["migrate", "deploy", "--config", before.config], older);
+    expect(r1.code, output(r1)).toBe(0);
+    await sql(older, `INSERT INTO "User" (id, email, "updatedAt") VALUES ('u1', 'ci@example.com', now())`);
+    await sql(older, `INSERT INTO "ApiToken" (id, "userId", name, "tokenHash", prefix) VALUES ('t1', 'u1', 'ci', 'hash1', 'vcp_aaaaaaaa')`);
+
+    const r2 = await prisma(["migrate", "deploy"], older);
+    expect(r2.code, output(r2)).toBe(0);
+    const { rows } = await sql(older, `SELECT scopes FROM "ApiToken" WHERE id = 't1'`);
+    expect(rows).toEqual([{ scopes: ["read", "write"] }]);
+    // New rows default to read; unknown scopes are refused by the database itself.
+    await sql(older, `INSERT INTO "ApiToken" (id, "userId", name, "tokenHash", prefix) VALUES ('t2', 'u1', 'new', 'hash2', 'vcp_bbbbbbbb')`);
+    expect((await sql(older, `SELECT scopes FROM "ApiToken" WHERE id = 't2'`)).rows).toEqual([{ scopes: ["read"] }]);
+    await expect(sql(older, `UPDATE "ApiToken" SET scopes = '{read,admin}' WHERE id = 't2'`)).rejects.toThrow(/ApiToken_scopes_known/);
+  });
+
   it("a failing migration rolls back completely and reports P3018", async () => {
     const target = await createDatabase();
     const { dir, config } = tempMigrations(() => true);

@@ -103,7 +103,7 @@ describe("the home page's list and the cluster page", () => {
     const dev = await ctxFor("dev.payments@example.com");
     const c = await requestCluster(dev, { teamId: teams.payments!, templateSlug: "sandbox", name: "detail-one" });
     const s = await getClusterStatus(dev, c.id);
-    expect(s).toMatchObject({ name: "detail-one", phase: "PROVISIONING", activity: "moving", team: { slug: "payments" }, namespace: "vc-payments-detail-one", hostName: "local", kubeconfigFilename: "detail-one.kubeconfig.yaml" });
+    expect(s).toMatchObject({ name: "detail-one", phase: "PROVISIONING", activity: "moving", team: { slug: "payments" }, namespace: expect.stringMatching(/^vc-payments-detail-one-[a-z0-9]{5}$/), hostName: "local", kubeconfigFilename: "detail-one.kubeconfig.yaml" });
     expect(s.allowed).toEqual({ sleep: false, wake: false, extend: true, delete: true, retry: false, kubeconfig: false });
     expect(s.steps.map((x) => [x.key, x.status])).toEqual([["requested", "done"], ["approved", "done"], ["namespace", "current"], ["release", "pending"], ["ready", "pending"]]);
     expect(s.events.map((e) => e.type)).toEqual(["requested"]);

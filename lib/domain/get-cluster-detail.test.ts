@@ -54,3 +54,11 @@ describe("maxExtendHours", () => {
     expect(maxExtendHours({ expiresAt: null, maxTtlHours: 24 }, now)).toBe(0);
   });
 });
+
+describe("maxExtendHours with the team's maximum lifetime", () => {
+  it("offers no more than the team allows", () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(maxExtendHours({ expiresAt: new Date(now + 8 * 3600_000), maxTtlHours: 24, teamMaxLifetimeHours: 10 }, now)).toBe(2);
+    expect(maxExtendHours({ expiresAt: new Date(now + 8 * 3600_000), maxTtlHours: 24, teamMaxLifetimeHours: null }, now)).toBe(16);
+  });
+});

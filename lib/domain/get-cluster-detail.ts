@@ -1,6 +1,7 @@
 import { can } from "@/lib/authz/permissions";
 import { canTransition, phaseLabel } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
+import { extendableHours } from "@/lib/domain/extend-cluster";
 import { loadVisibleCluster } from "@/lib/domain/load-cluster";
 import { formatCpu, formatMemory } from "@/lib/domain/quota";
 import type { ClusterPhase, DesiredState } from "@/lib/generated/prisma/enums";
@@ -103,17 +104,16 @@ export function clusterActivity(c: { phase: ClusterPhase; desiredState: DesiredS
   return "stable";
 }
 
-export function maxExtendHours(c: { expiresAt: Date | null; maxTtlHours: number }, now = Date.now()): number {
-  if (!c.expiresAt) return 0;
-  const limit = now + c.maxTtlHours * 3600_000;
-  return Math.max(0, Math.floor((limit - Math.max(now, c.expiresAt.getTime())) / 3600_000));
+/** Whole hours the extend form offers: the template's and the team's maximum lifetime (lib/domain/extend-cluster.ts). */
+export function maxExtendHours(c: { expiresAt: Date | null; maxTtlHours: number; teamMaxLifetimeHours?: number | null }, now = Date.now()): number {
+  return extendableHours(c.expiresAt, { templateMaxHours: c.maxTtlHours, templateName: "", teamMaxHours: c.teamMaxLifetimeHours ?? null }, now);
 }
 
 export function toClusterStatus(ctx: DomainContext, c: Row & { owner: TClusterStatus["owner"]; hostCluster: { name: string } | null }, events: (EventRow & { id: string; createdAt: Date })[]): TClusterStatus {
   const tv = c.templateVersion;
   const operate = can(ctx.actor, "cluster.operate", { cluster: c });
   const kube = can(ctx.actor, "cluster.kubeconfig", { cluster: c });
-  const extendHours = maxExtendHours({ expiresAt: c.expiresAt, maxTtlHours: tv.maxTtlHours });
+  const extendHours = maxExtendHours({ expiresAt: c.expiresAt, maxTtlHours: tv.maxTtlHours, teamMaxLifetimeHours: c.team.quota?.maxLifetimeHours });
   const rejected = events.findLast((e) => e.type === "rejected");
   return {
     id: c.id,

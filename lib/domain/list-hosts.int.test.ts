@@ -6,6 +6,7 @@ import { listHosts } from "@/lib/domain/list-hosts";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { actorContext, expectAppError } from "@/scripts/testenv/domain-actors";
 import { useTestDatabase } from "@/scripts/testenv/per-file";
+import { freePort } from "@/scripts/testenv/postgres";
 import { testChartRepo } from "@/scripts/vcluster-emulator/testing";
 
 // lib/env.ts reads this once, on first use.
@@ -31,16 +32,18 @@ describe("listHosts: chart versions on each host's repository", () => {
 
   it("names a pinned version the repository lacks, with the templates that pin it, and an unreachable repository", async () => {
     const sandbox = await prisma.templateVersion.findFirstOrThrow({ where: { template: { slug: "sandbox" } }, orderBy: { version: "desc" } });
-    const { id: _id, createdAt: _c, version, parameters, ...rest } = sandbox;
-    await prisma.templateVersion.create({ data: { ...rest, parameters: parameters as object, version: version + 1, chartVersion: "0.29.0" } });
-    await prisma.hostCluster.create({ data: { name: "elsewhere", connection: "IN_CLUSTER", chartRepo: "http://127.0.0.1:9/charts", capacityCpuMillicores: 1000, capacityMemoryMiB: 1024 } });
+    const { templateId, valuesYaml, kubernetesVersion, cpuMillicores, memoryMiB, defaultTtlHours, maxTtlHours, parameters, version } = sandbox;
+    const data = { templateId, valuesYaml, kubernetesVersion, cpuMillicores, memoryMiB, defaultTtlHours, maxTtlHours, parameters: parameters as object };
+    await prisma.templateVersion.create({ data: { ...data, version: version + 1, chartVersion: "0.29.0" } });
+    const closed = await freePort(); // nothing listens there
+    await prisma.hostCluster.create({ data: { name: "elsewhere", connection: "IN_CLUSTER", chartRepo: `http://127.0.0.1:${closed}/charts`, capacityCpuMillicores: 1000, capacityMemoryMiB: 1024 } });
 
     const hosts = await listHosts(admin);
     const local = hosts.find((h) => h.name === "local")!;
     expect(local.charts.missing).toEqual(["0.29.0"]);
     expect(local.charts.pinned.find((p) => p.version === "0.29.0")?.templates).toEqual(["Sandbox"]);
     const elsewhere = hosts.find((h) => h.name === "elsewhere")!;
-    expect(elsewhere.charts.result).toMatchObject({ state: "unreachable", error: expect.stringMatching(/127\.0\.0\.1:9\/charts\/index\.yaml.*ECONNREFUSED/) });
+    expect(elsewhere.charts.result).toMatchObject({ state: "unreachable", error: `cannot read http://127.0.0.1:${closed}/charts/index.yaml: ECONNREFUSED` });
   });
 
   it("is for admins only", async () => {

@@ -10,7 +10,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 export async function loadVisibleCluster(tx: Prisma.TransactionClient, ctx: DomainContext, clusterId: string) {
   const cluster = await tx.virtualCluster.findFirst({
     where: { id: clusterId, ...clusterScope(ctx.actor) },
-    include: { templateVersion: { include: { template: true } }, team: true },
+    // The team's quota carries its maximum lifetime (extend, the cluster page's extend form).
+    include: { templateVersion: { include: { template: true } }, team: { include: { quota: true } } },
   });
   if (!cluster) throw notFound("Cluster");
   return cluster;

@@ -4,7 +4,7 @@ import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
 import { ZClusterName } from "@/lib/domain/cluster-name";
 import type { DomainContext } from "@/lib/domain/context";
 import { enqueueReconcile } from "@/lib/domain/enqueue";
-import { namespaceName, releaseName } from "@/lib/kube/cluster-spec";
+import { namespaceName, newNamespaceSuffix, releaseName } from "@/lib/kube/cluster-spec";
 import { parseInput } from "@/lib/domain/parse-input";
 import { placeCluster } from "@/lib/domain/place-cluster";
 import { checkQuota, loadLimits, lockTeam, reservedUsage } from "@/lib/domain/quota";
@@ -81,7 +81,7 @@ export async function requestCluster(ctx: DomainContext, raw: TRequestCluster) {
           cpuMillicores: need.cpuMillicores,
           memoryMiB: need.memoryMiB,
           hostClusterId,
-          namespace: namespaceName(team.slug, input.name),
+          namespace: namespaceName(team.slug, input.name, newNamespaceSuffix()),
           releaseName: releaseName(input.name),
           phase: needsApproval ? "PENDING_APPROVAL" : "PROVISIONING",
           expiresAt: needsApproval ? null : new Date(Date.now() + ttlHours * 3600_000),

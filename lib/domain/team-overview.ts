@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { can } from "@/lib/authz/permissions";
+import { can, visibleTeamIds } from "@/lib/authz/permissions";
 import { LIVE_PHASES } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
 import { parseInput } from "@/lib/domain/parse-input";
@@ -34,15 +34,23 @@ export function usageSeries(snapshots: (Resources & { day: Date })[], today: Res
 
 /**
  * Everything the team page shows, for the team's members and admins. Anyone else gets "not found",
- * exactly as for a team that does not exist.
+ * exactly as for a team that does not exist: the lookup is scoped to the actor's teams in its `where`,
+ * so both run the same single query, find no row and throw the same error (the quota and everything
+ * else is read only after that, for a team the actor may see).
  */
 export async function getTeamOverview(ctx: DomainContext, raw: z.input<typeof ZTeamOverview>, now: Date = new Date()) {
   const { slug } = parseInput(ZTeamOverview, raw);
-  const team = await ctx.db.team.findUnique({ where: { slug }, select: { id: true, slug: true, name: true, quota: true } });
+  const visible = visibleTeamIds(ctx.actor);
+  const team = await ctx.db.team.findFirst({
+    where: { slug, ...(visible === "all" ? {} : { id: { in: visible } }) },
+    // No relations here: Prisma would run a second query for them (even for no row).
+    select: { id: true, slug: true, name: true },
+  });
   if (!team || !can(ctx.actor, "team.view", { teamId: team.id })) throw notFound("Team");
 
   const since = new Date(Date.parse(`${dayKey(new Date(now.getTime() - (USAGE_HISTORY_DAYS - 1) * DAY_MS))}T00:00:00Z`));
-  const [usage, clusters, snapshots, members] = await Promise.all([
+  const [quota, usage, clusters, snapshots, members] = await Promise.all([
+    ctx.db.teamQuota.findUnique({ where: { teamId: team.id } }),
     reservedUsage(ctx.db, team.id),
     ctx.db.virtualCluster.findMany({
       where: { teamId: team.id, phase: { in: LIVE_PHASES } },
@@ -83,13 +91,13 @@ export async function getTeamOverview(ctx: DomainContext, raw: z.input<typeof ZT
 
   return {
     team: { id: team.id, slug: team.slug, name: team.name },
-    quota: team.quota
+    quota: quota
       ? {
-          maxClusters: team.quota.maxClusters,
-          cpuMillicores: team.quota.cpuMillicores,
-          memoryMiB: team.quota.memoryMiB,
-          maxLifetimeHours: team.quota.maxLifetimeHours,
-          approvalThresholdPercent: team.quota.approvalThresholdPercent,
+          maxClusters: quota.maxClusters,
+          cpuMillicores: quota.cpuMillicores,
+          memoryMiB: quota.memoryMiB,
+          maxLifetimeHours: quota.maxLifetimeHours,
+          approvalThresholdPercent: quota.approvalThresholdPercent,
         }
       : null,
     usage,

@@ -36,7 +36,13 @@ async function readIndex(repo: string, chart: string, timeoutMs: number): Promis
     const versions = (index?.entries?.[chart] ?? []).map((e) => e.version).filter((v): v is string => typeof v === "string");
     return { state: "listed", versions };
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { state: "unreachable", error: `cannot read ${url}: ${err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : (err.cause?.code ?? err.message)}` };
+    const err = e as Error;
+    return { state: "unreachable", error: `cannot read ${url}: ${err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : networkReason(err)}` };
   }
+}
+
+/** fetch says only "fetch failed": the reason (ECONNREFUSED, ENOTFOUND …) is in its cause, or the cause's errors. */
+function networkReason(e: Error): string {
+  const cause = e.cause as (Error & { code?: string; errors?: (Error & { code?: string })[] }) | undefined;
+  return cause?.code ?? cause?.errors?.find((x) => x.code)?.code ?? cause?.message ?? e.message;
 }

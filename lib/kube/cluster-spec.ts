@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 
 /** Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
@@ -22,7 +22,7 @@ export interface ClusterSpec {
   teamSlug: string;
   /** The virtual cluster's name (DNS-1123 label). */
   name: string;
-  /** Host namespace, normally `namespaceName(teamSlug, name)`. */
+  /** Host namespace, `namespaceName(teamSlug, name, suffix)`, fixed when the cluster is requested. */
   namespace: string;
   /** Helm release name, normally `releaseName(name)`; also the StatefulSet name. */
   releaseName: string;
@@ -79,9 +79,23 @@ export function boundName(full: string, max: number): string {
   return `${head}${suffix}`;
 }
 
-/** Host namespace of a virtual cluster: `vc-<team>-<name>`, at most 63 characters (hash-suffixed when longer). */
-export function namespaceName(teamSlug: string, name: string): string {
-  return boundName(`vc-${sanitize(teamSlug)}-${sanitize(name)}`, MAX_NAMESPACE);
+const SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+const SUFFIX_LENGTH = 5;
+
+/** Five random [a-z0-9] characters (36^5 ≈ 60 million), like Kubernetes' generateName. */
+export function newNamespaceSuffix(): string {
+  return Array.from({ length: SUFFIX_LENGTH }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join("");
+}
+
+/**
+ * Host namespace of a virtual cluster: `vc-<team>-<name>-<suffix>`, at most 63 characters. The readable part
+ * alone is ambiguous (team `payments` + cluster `eu-dev` and team `payments-eu` + cluster `dev` both read
+ * `vc-payments-eu-dev`), so a random suffix chosen at request time makes it the cluster's own; a unique index
+ * per host enforces it, and the reconciler never touches a namespace labelled with another cluster's id.
+ */
+export function namespaceName(teamSlug: string, name: string, suffix: string): string {
+  if (!new RegExp(`^[a-z0-9]{${SUFFIX_LENGTH}}$`).test(suffix)) throw new Error(`namespace suffix must be ${SUFFIX_LENGTH} of [a-z0-9], got "${suffix}"`);
+  return `${boundName(`vc-${sanitize(teamSlug)}-${sanitize(name)}`, MAX_NAMESPACE - SUFFIX_LENGTH - 1)}-${suffix}`;
 }
 
 /** Helm release (= StatefulSet) name of a virtual cluster; at most 40 characters, starts with a letter. */

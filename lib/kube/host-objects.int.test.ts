@@ -5,7 +5,7 @@ import { applyAll, deleteIfExists, getOrNull } from "./apply";
 import type { KubeClient } from "./client";
 import { toKubeError } from "./errors";
 import { buildHostObjects, ISOLATE_POLICY_NAME } from "./host-objects";
-import { apiServerEndpoints, ensureHostObjects } from "./vcluster-ops";
+import { NamespaceOwnershipError, apiServerEndpoints, deleteAll, ensureHostObjects } from "./vcluster-ops";
 
 const team = uniqueTeam();
 const spec = testSpec(team, "objects");
@@ -78,6 +78,30 @@ describe("host objects on a real API server", () => {
     });
     // LimitRange filled in the requests the quota demands
     expect(ok.spec?.containers[0]?.resources?.requests).toEqual({ cpu: "100m", memory: "128Mi" });
+  });
+
+  it("never applies into, or deletes, a namespace that is another cluster's or not the portal's", async () => {
+    // Another cluster whose row (wrongly) names this cluster's namespace.
+    const intruder = { ...testSpec(team, "intruder"), namespace: spec.namespace, cpuMillicores: 64_000 };
+    const refused = (await ensureHostObjects(client, intruder).catch((e: unknown) => e)) as Error;
+    expect(refused).toBeInstanceOf(NamespaceOwnershipError);
+    expect(refused.message).toMatch(/belongs to another virtual cluster \(clu-objects\)/);
+    const quota = await client.core.readNamespacedResourceQuota({ name: "vcluster-portal-quota", namespace: spec.namespace });
+    expect(quota.spec?.hard?.["requests.cpu"]).toBe("2"); // untouched
+    const driver = { name: "helm" as const, install: async () => {}, status: async () => ({ installed: false, ready: false }), uninstall: async () => ({ gone: true }) };
+    expect(await deleteAll(client, driver, intruder)).toEqual({ gone: true });
+    expect((await client.core.readNamespace({ name: spec.namespace })).metadata?.deletionTimestamp).toBeUndefined();
+
+    // A namespace the portal never created (no managed-by label) is refused too.
+    const foreign = testSpec(team, "foreign");
+    await client.core.createNamespace({ body: { metadata: { name: foreign.namespace } } });
+    try {
+      await expect(ensureHostObjects(client, foreign)).rejects.toThrow(/was not created by vcluster-portal/);
+      expect(await deleteAll(client, driver, foreign)).toEqual({ gone: true });
+      expect((await client.core.readNamespace({ name: foreign.namespace })).metadata?.deletionTimestamp).toBeUndefined();
+    } finally {
+      await deleteIfExists(client, { apiVersion: "v1", kind: "Namespace", metadata: { name: foreign.namespace } });
+    }
   });
 
   it("deleteIfExists reports deleting, then absent", async () => {

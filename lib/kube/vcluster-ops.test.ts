@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { namespaceName, releaseName, type ClusterSpec } from "./cluster-spec";
 import { KubeconfigNotReadyError, publicServerFor, rewriteKubeconfig } from "./vcluster-ops";
 
-const spec = { name: "dev", teamSlug: "web", namespace: namespaceName("web", "dev"), releaseName: releaseName("dev") } as ClusterSpec;
+const spec = { name: "dev", teamSlug: "web", namespace: namespaceName("web", "dev", "k3x9z"), releaseName: releaseName("dev") } as ClusterSpec;
 
 const secretConfig = `
 apiVersion: v1
@@ -26,7 +26,7 @@ users:
 
 describe("kubeconfig rewriting", () => {
   it("fills the endpoint pattern placeholders", () => {
-    expect(publicServerFor("https://{release}.{namespace}.{team}.{cluster}.example.com", spec)).toBe("https://dev.vc-web-dev.web.dev.example.com");
+    expect(publicServerFor("https://{release}.{namespace}.{team}.{cluster}.example.com", spec)).toBe("https://dev.vc-web-dev-k3x9z.web.dev.example.com");
     expect(publicServerFor(null, spec)).toBeNull();
   });
 

@@ -2,7 +2,7 @@ import { PatchStrategy, type V1StatefulSet } from "@kubernetes/client-node";
 import { parse, stringify } from "yaml";
 import { applyAll, deleteIfExists } from "./apply";
 import type { KubeClient } from "./client";
-import { FIELD_MANAGER, kubeconfigSecretName, type ClusterSpec } from "./cluster-spec";
+import { CLUSTER_ID_LABEL, FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, kubeconfigSecretName, type ClusterSpec } from "./cluster-spec";
 import { orNull, retryOnConflict, toKubeError } from "./errors";
 import { buildHostObjects, type ApiServerEndpoint } from "./host-objects";
 import type { ProvisioningDriver } from "./drivers/types";
@@ -125,8 +125,33 @@ export async function apiServerEndpoints(client: KubeClient): Promise<ApiServerE
   return out;
 }
 
-/** Server-side applies Namespace, ResourceQuota, LimitRange and (unless opted out) NetworkPolicies. */
+/** A namespace on the host that is not this cluster's: another cluster's, or one the portal never made. */
+export class NamespaceOwnershipError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NamespaceOwnershipError";
+  }
+}
+
+/** Who owns a namespace, by its labels: "ours", "absent", or a reason it is someone else's. */
+async function namespaceOwner(client: KubeClient, spec: ClusterSpec): Promise<"ours" | "absent" | { foreign: string }> {
+  const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
+  if (!ns) return "absent";
+  const labels = ns.metadata?.labels ?? {};
+  if (labels[MANAGED_BY_LABEL] !== MANAGED_BY) return { foreign: `namespace ${spec.namespace} exists on the host and was not created by vcluster-portal` };
+  const owner = labels[CLUSTER_ID_LABEL];
+  if (owner !== spec.clusterId) return { foreign: `namespace ${spec.namespace} belongs to another virtual cluster (${owner ?? "unlabelled"})` };
+  return "ours";
+}
+
+/**
+ * Server-side applies Namespace, ResourceQuota, LimitRange and (unless opted out) NetworkPolicies — only into a
+ * namespace that is absent or already this cluster's: a forced apply would otherwise take over another
+ * tenant's labels, quota and policies.
+ */
 export async function ensureHostObjects(client: KubeClient, spec: ClusterSpec): Promise<void> {
+  const owner = await namespaceOwner(client, spec);
+  if (typeof owner === "object") throw new NamespaceOwnershipError(`Refusing to touch ${owner.foreign}.`);
   const apiServer = spec.isolateNetwork ? await apiServerEndpoints(client) : [];
   await applyAll(client, buildHostObjects(spec, { apiServer }));
 }
@@ -300,6 +325,8 @@ export function rewriteKubeconfig(text: string, name: string, server: string | n
  * release and the namespace absent (namespace deletion takes a while as its contents are finalized).
  */
 export async function deleteAll(client: KubeClient, driver: ProvisioningDriver, spec: ClusterSpec): Promise<{ gone: boolean }> {
+  // Nothing of this cluster can live in a namespace that is not its own (ensureHostObjects never applied there).
+  if (typeof (await namespaceOwner(client, spec)) === "object") return { gone: true };
   const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
   let releaseGone = true;
   // Also while terminating: cluster-scoped objects of the chart are only removed by an uninstall.

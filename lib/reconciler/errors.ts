@@ -75,7 +75,7 @@ export function readable(message: string, max = 1_000): string {
 export function classifyError(e: unknown): ClassifiedError {
   if (e instanceof PermanentError) return { class: "permanent", message: readable(e.message) };
   if (e instanceof SpecError) return { class: "permanent", message: readable(e.message) };
-  if (e instanceof Error && e.name === "TemplateValuesError") return { class: "permanent", message: readable(e.message) };
+  if (e instanceof Error && (e.name === "TemplateValuesError" || e.name === "NamespaceOwnershipError")) return { class: "permanent", message: readable(e.message) };
   if (e instanceof HostConnectionError) return { class: "transient", message: readable(`Cannot reach the host cluster: ${e.message}`) };
   if (isHelmError(e)) {
     // helm wraps single errors as "1 error occurred: * <the error>": keep the error.

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { encryptSecret } from "@/lib/crypto/secret-box";
+import { encryptHostKubeconfig } from "@/lib/crypto/secret-box";
 import { createPrisma } from "@/lib/db/client";
 import { approveRequest } from "@/lib/domain/approve-request";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
@@ -143,10 +143,10 @@ beforeAll(async () => {
   // The seeded LOCAL host (also the `test` cluster) stays registered but disabled: only A and B take clusters.
   await prisma.hostCluster.update({ where: { name: "local" }, data: { enabled: false } });
   hostA = await prisma.hostCluster.create({
-    data: { name: `eu-${slug}`, connection: "KUBECONFIG", kubeconfigEncrypted: encryptSecret(readFileSync(testKubeconfig(), "utf8")), labels: { region: "eu" }, ...CAPACITY_A },
+    data: { id: `eu-${slug}`, name: `eu-${slug}`, connection: "KUBECONFIG", kubeconfigEncrypted: encryptHostKubeconfig(`eu-${slug}`, readFileSync(testKubeconfig(), "utf8")), labels: { region: "eu" }, ...CAPACITY_A },
   });
   hostB = await prisma.hostCluster.create({
-    data: { name: `us-${slug}`, connection: "KUBECONFIG", kubeconfigEncrypted: encryptSecret(readFileSync(second.kubeconfig, "utf8")), labels: { region: "us" }, ...CAPACITY_B },
+    data: { id: `us-${slug}`, name: `us-${slug}`, connection: "KUBECONFIG", kubeconfigEncrypted: encryptHostKubeconfig(`us-${slug}`, readFileSync(second.kubeconfig, "utf8")), labels: { region: "us" }, ...CAPACITY_B },
   });
   // The same cached clients the worker uses (lib/kube/client.ts: one per host row).
   kubeA = hostClient(hostA);

@@ -20,7 +20,7 @@ import { hostClient, type KubeClient } from "@/lib/kube/client";
 import { orNull } from "@/lib/kube/errors";
 import { readKubeconfig } from "@/lib/kube/vcluster-ops";
 import { binDir } from "@/scripts/k8s/cluster";
-import { IN_POD_SERVER, startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
+import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
 import { testChartRepo, throughRoute } from "@/scripts/vcluster-emulator/testing";
 import { approveRequest } from "@/lib/domain/approve-request";
 import { createTemplateVersion } from "@/lib/domain/create-template-version";
@@ -220,6 +220,42 @@ describe("on the real host cluster", () => {
     await waitForPhase(prisma, c.id, "EXPIRED", 90_000);
     expect(await orNull(kube.core.readNamespace({ name: c.namespace! }))).toBeNull();
     expect(await prisma.auditEvent.count({ where: { targetId: c.id, action: "cluster.expire", actorEmail: "system" } })).toBe(1);
+  });
+});
+
+describe("tenant isolation on the host", () => {
+  it("the colliding pair (payments + eu-dev, payments-eu + dev) gets two namespaces; deleting one leaves the other untouched", async () => {
+    startWorker();
+    const other = await createTestTeam(prisma, `${slug}-eu`);
+    const a = await requestCluster(team.member, { teamId: team.teamId, templateSlug: "sandbox", name: "eu-dev" });
+    const b = await requestCluster(other.member, { teamId: other.teamId, templateSlug: "sandbox", name: "dev" });
+    // The readable parts are the same; the suffix makes each namespace its cluster's own.
+    expect(a.namespace!.slice(0, -6)).toBe(b.namespace!.slice(0, -6));
+    expect(a.namespace).not.toBe(b.namespace);
+    await Promise.all([waitForPhase(prisma, a.id, "READY", 120_000), waitForPhase(prisma, b.id, "READY", 120_000)]);
+    for (const c of [a, b]) {
+      const ns = await kube.core.readNamespace({ name: c.namespace! });
+      expect(ns.metadata?.labels?.["vcluster-portal.dev/cluster-id"]).toBe(c.id);
+    }
+    const bBefore = await kube.apps.readNamespacedStatefulSet({ name: b.releaseName!, namespace: b.namespace! });
+
+    await deleteCluster(team.member, { clusterId: a.id });
+    await waitForPhase(prisma, a.id, "DELETED", 120_000);
+    expect(await orNull(kube.core.readNamespace({ name: a.namespace! }))).toBeNull();
+    const bAfter = await kube.apps.readNamespacedStatefulSet({ name: b.releaseName!, namespace: b.namespace! });
+    expect(bAfter.metadata?.uid).toBe(bBefore.metadata?.uid);
+    expect(bAfter.status?.readyReplicas).toBe(1);
+    expect((await prisma.virtualCluster.findUniqueOrThrow({ where: { id: b.id } })).phase).toBe("READY");
+    expect((await driftSweep(prisma, kubeHostOps)).drifted).toBe(0);
+    await dropFromHost([b]);
+  });
+
+  it("two live clusters can never hold one namespace on a host (database constraint)", async () => {
+    const c = await request();
+    const d = await request();
+    const err = await prisma.virtualCluster.update({ where: { id: d.id }, data: { namespace: c.namespace } }).catch((e: unknown) => e as Error);
+    expect((err as { code?: string }).code).toBe("P2002");
+    await prisma.virtualCluster.updateMany({ where: { id: { in: [c.id, d.id] } }, data: { phase: "DELETED", desiredState: "DELETED" } });
   });
 });
 

@@ -109,10 +109,10 @@ describe("specFromRow", () => {
     expect(spec.kubernetesVersion).toBe("1.36");
   });
 
-  it("derives namespace and release when the row has none", () => {
-    const spec = specFromRow(row({ namespace: null, releaseName: null, name: "9lives" }), defaults);
-    expect(spec.namespace).toBe("vc-payments-9lives");
+  it("derives the release when the row has none; a row without a namespace describes no cluster", () => {
+    const spec = specFromRow(row({ releaseName: null, name: "9lives" }), defaults);
     expect(spec.releaseName).toBe("vc-9lives");
+    expect(() => specFromRow(row({ namespace: null }), defaults)).toThrow(/no host namespace/);
   });
 
   it("refuses rows that cannot describe a cluster", () => {

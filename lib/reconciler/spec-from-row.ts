@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { POD_SECURITY_LEVELS, namespaceName, releaseName, type ClusterSpec, type PodSecurityLevel } from "@/lib/kube/cluster-spec";
+import { POD_SECURITY_LEVELS, releaseName, type ClusterSpec, type PodSecurityLevel } from "@/lib/kube/cluster-spec";
 
 // Pure translation of database rows into the ClusterSpec lib/kube works with. The reconciler, the sweeps
 // and the kubeconfig download all build specs here, so a cluster is addressed the same way everywhere.
@@ -59,7 +59,8 @@ export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFr
   if (!host) throw new SpecError(`Cluster ${row.name} is not placed on a host cluster.`);
   const tv = row.templateVersion;
   const params = (row.parameters ?? {}) as Record<string, unknown>;
-  const ns = row.namespace ?? namespaceName(row.team.slug, row.name);
+  if (!row.namespace) throw new SpecError(`Cluster ${row.name} has no host namespace assigned.`);
+  const ns = row.namespace;
   const release = row.releaseName ?? releaseName(row.name);
   const k8sVersion = typeof params.kubernetesVersion === "string" && params.kubernetesVersion.trim() ? params.kubernetesVersion.trim() : tv.kubernetesVersion;
   return {

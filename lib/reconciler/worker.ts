@@ -39,6 +39,8 @@ export type WorkerOptions = {
   sweeps?: Partial<SweepIntervals> | false;
   /** Serve the process's metrics on this port (0 = off). */
   metricsPort?: number;
+  /** ...on this interface; loopback unless set (WORKER_METRICS_HOST). */
+  metricsHost?: string;
   log?: Logger;
 };
 
@@ -84,9 +86,11 @@ export class Worker {
     return this.state === "running";
   }
 
+  /** Where the metrics are served, e.g. http://127.0.0.1:9464/metrics (the interface actually bound). */
   get metricsAddress(): string | null {
     const a = this.metricsServer?.address();
-    return a && typeof a === "object" ? `http://127.0.0.1:${a.port}/metrics` : null;
+    if (!a || typeof a !== "object") return null;
+    return `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}/metrics`;
   }
 
   async start(): Promise<void> {
@@ -98,7 +102,7 @@ export class Worker {
     }
     if (this.opts.metricsPort) {
       // Another worker on this machine may hold the port (npm start + npm run worker): run without it.
-      await this.serveMetrics(this.opts.metricsPort).catch((e: Error) => {
+      await this.serveMetrics(this.opts.metricsPort, this.opts.metricsHost ?? "127.0.0.1").catch((e: Error) => {
         this.metricsServer = null;
         this.log.warn({ port: this.opts.metricsPort, err: e.message }, "cannot serve worker metrics on this port (set WORKER_METRICS_PORT to another port, or 0); continuing without");
       });
@@ -278,7 +282,7 @@ export class Worker {
 
   // ───────────────────────────── metrics ─────────────────────────────
 
-  private serveMetrics(port: number): Promise<void> {
+  private serveMetrics(port: number, host: string): Promise<void> {
     const server = http.createServer((req, res) => {
       if (req.method !== "GET" || (req.url !== "/metrics" && req.url !== "/")) {
         res.writeHead(404).end();
@@ -292,7 +296,8 @@ export class Worker {
     this.metricsServer = server;
     return new Promise((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, () => {
+      // Loopback by default: the endpoint has no authentication of its own.
+      server.listen(port, host, () => {
         server.off("error", reject);
         this.log.info({ metrics: this.metricsAddress }, "worker metrics served");
         resolve();

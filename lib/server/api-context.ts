@@ -1,30 +1,33 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { authenticateApiToken, invalidToken, parseBearer } from "@/lib/auth/api-token";
+import { type ApiTokenScope, requireScope } from "@/lib/auth/api-token-scopes";
 import { type CurrentUser, loadCurrentUser, requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import type { DomainContext } from "@/lib/domain/context";
 import { AppError, isAppError } from "@/lib/errors";
+import { clientIp, rateLimitKeyFor } from "@/lib/server/client-ip";
 import { enforceRateLimit } from "@/lib/server/request-rate-limit";
 
 /** Failed token attempts allowed per client address: a burst, then this many a minute. */
 export const FAILED_TOKEN_BURST = 10;
 export const FAILED_TOKEN_PER_MINUTE = 10;
 
-export function clientIp(headers: Headers): string | undefined {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || undefined;
-}
-
 /**
  * The DomainContext of an /api/v1 request. With an `Authorization` header: a personal API token
- * (`Bearer vcp_…`), read from the Request itself, so it works wherever the handler is called. Without one:
- * the browser session (Auth.js cookie), where state-changing methods must come from the portal's own origin.
+ * (`Bearer vcp_…`), read from the Request itself, so it works wherever the handler is called; the token
+ * must hold `requiredScope` (403 naming it otherwise). Without one: the browser session (Auth.js cookie),
+ * where state-changing methods must come from the portal's own origin; scopes do not apply to sessions.
+ * Routes do not call this themselves: `v1Route` (lib/server/api-route.ts) does, with the scope the route declares.
  */
-export async function apiContext(req: Request): Promise<DomainContext> {
+export async function apiContext(req: Request, requiredScope: ApiTokenScope): Promise<DomainContext> {
   const requestId = req.headers.get("x-request-id") ?? randomUUID();
   const ip = clientIp(req.headers);
   const authorization = req.headers.get("authorization");
-  const user = authorization !== null ? await userFromToken(authorization, ip) : await userFromSession(req);
+  const user =
+    authorization !== null
+      ? await userFromToken(authorization, { ip, requestId, requiredScope, route: { method: req.method, path: new URL(req.url).pathname } })
+      : await userFromSession(req);
   return {
     db: db(),
     actor: { id: user.id, email: user.email, isAdmin: user.isAdmin, memberships: user.memberships.map((m) => ({ teamId: m.teamId, role: m.role })) },
@@ -33,19 +36,26 @@ export async function apiContext(req: Request): Promise<DomainContext> {
   };
 }
 
-async function userFromToken(authorization: string, ip: string | undefined): Promise<CurrentUser> {
+type TokenRequest = { ip: string | undefined; requestId: string; requiredScope: ApiTokenScope; route: { method: string; path: string } };
+
+async function userFromToken(authorization: string, { ip, requestId, requiredScope, route }: TokenRequest): Promise<CurrentUser> {
+  let scopes: string[];
+  let user: CurrentUser | null;
   try {
     const token = parseBearer(authorization);
     if (!token) throw invalidToken();
-    const { userId } = await authenticateApiToken(db(), token);
-    const user = await loadCurrentUser(db(), userId);
+    const auth = await authenticateApiToken(db(), token, { ip, requestId });
+    scopes = auth.scopes;
+    user = await loadCurrentUser(db(), auth.userId);
     if (!user) throw invalidToken();
-    return user;
   } catch (e) {
     // Every failure costs the address a token of its bucket; an empty bucket answers 429 instead of 401.
-    if (isAppError(e) && e.code === "UNAUTHENTICATED") enforceRateLimit("api-token-failure", ip ?? "unknown", FAILED_TOKEN_PER_MINUTE, FAILED_TOKEN_BURST);
+    if (isAppError(e) && e.code === "UNAUTHENTICATED") enforceRateLimit("api-token-failure", rateLimitKeyFor(ip), FAILED_TOKEN_PER_MINUTE, FAILED_TOKEN_BURST);
     throw e;
   }
+  // A valid token without the route's scope is a 403, not a failed attempt: it costs no rate-limit token.
+  requireScope(scopes, requiredScope, route);
+  return user;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

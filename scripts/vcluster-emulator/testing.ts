@@ -7,7 +7,7 @@ import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
 import { kubeClientFromConfig, type KubeClient } from "@/lib/kube/client";
-import { namespaceName, releaseName, type ClusterSpec } from "@/lib/kube/cluster-spec";
+import { namespaceName, newNamespaceSuffix, releaseName, type ClusterSpec } from "@/lib/kube/cluster-spec";
 import { binDir, upCluster } from "../k8s/cluster";
 import { IN_POD_SERVER, type Emulator } from "./emulator";
 
@@ -58,7 +58,7 @@ export function testSpec(team: string, name: string, over: Partial<ClusterSpec> 
     teamId: `team-${team}`,
     teamSlug: team,
     name,
-    namespace: namespaceName(team, name),
+    namespace: namespaceName(team, name, newNamespaceSuffix()),
     releaseName: releaseName(name),
     podSecurityStandard: "restricted",
     isolateNetwork: true,

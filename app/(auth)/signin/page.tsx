@@ -6,7 +6,7 @@ import { SsoButton } from "@/components/auth/sso-button";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { devLoginEnabled } from "@/lib/auth/config";
 import { describeDevUser, listDevSignInUsers } from "@/lib/auth/dev-users";
-import { signInErrorMessage } from "@/lib/auth/messages";
+import { queryValue, signInErrorMessage } from "@/lib/auth/messages";
 import { getCurrentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { env, oidcConfigured } from "@/lib/env";
@@ -16,11 +16,9 @@ export const metadata: Metadata = { title: "Sign in" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
 export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(first(params.callbackUrl));
+  const callbackUrl = safeCallbackUrl(queryValue(params, "callbackUrl"));
 
   if (await getCurrentUser()) redirect(callbackUrl);
 
@@ -28,7 +26,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const sso = oidcConfigured(e);
   const dev = devLoginEnabled(e);
   const users = dev ? (await listDevSignInUsers(db())).map((u) => ({ email: u.email, description: describeDevUser(u) })) : [];
-  const error = signInErrorMessage(first(params.error), first(params.code));
+  const error = signInErrorMessage(queryValue(params, "error"), queryValue(params, "code"));
 
   return (
     <SignInCard title="Sign in to vcluster portal" subtitle="Request and manage virtual Kubernetes clusters for your team.">

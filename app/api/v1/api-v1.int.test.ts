@@ -12,6 +12,7 @@ const { POST: sleepCluster } = await import("@/app/api/v1/clusters/[id]/sleep/ro
 const { POST: wakeCluster } = await import("@/app/api/v1/clusters/[id]/wake/route");
 const { GET: getKubeconfig } = await import("@/app/api/v1/clusters/[id]/kubeconfig/route");
 const { createApiToken } = await import("@/lib/domain/create-api-token");
+const { SYSTEM_ACTOR } = await import("@/lib/domain/context");
 const { hashApiToken } = await import("@/lib/auth/api-token");
 const { AppError } = await import("@/lib/errors");
 
@@ -34,16 +35,18 @@ function req(path: string, init: { method?: string; token?: string | null; body?
   return new Request(`${BASE}${path}`, { method: init.method ?? "GET", headers, body });
 }
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
+/** Tokens issued the way `npm run token:create` does: by the system actor, for someone named by e-mail. */
+const operator = () => ({ db: testDb.prisma(), actor: { ...SYSTEM_ACTOR, memberships: [] } });
 
 beforeAll(async () => {
-  payments = (await createApiToken(testDb.prisma(), { email: "dev.payments@example.com", name: "ci", expiresInDays: 30 })).token;
-  search = (await createApiToken(testDb.prisma(), { email: "dev.search@example.com", name: "ci" })).token;
+  payments = (await createApiToken(operator(), { email: "dev.payments@example.com", name: "ci", expiresInDays: 30, scopes: "read,write" })).token;
+  search = (await createApiToken(operator(), { email: "dev.search@example.com", name: "ci", scopes: "read,write" })).token;
 });
 
 describe("createApiToken", () => {
   it("stores only the sha256 and a display prefix, and audits token.create", async () => {
     const prisma = testDb.prisma();
-    const t = await createApiToken(prisma, { email: "DEV.payments@example.com", name: "laptop", expiresInDays: 7 });
+    const t = await createApiToken(operator(), { email: "DEV.payments@example.com", name: "laptop", expiresInDays: 7 });
     expect(t.token).toMatch(/^vcp_[A-Za-z0-9_-]{43}$/);
     expect(t.expiresAt.getTime()).toBeGreaterThan(Date.now() + 7 * 86_400_000 - 60_000);
     expect(t.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 7 * 86_400_000);
@@ -53,6 +56,7 @@ describe("createApiToken", () => {
     expect(row.tokenHash).toBe(hashApiToken(t.token));
     expect(row.prefix).toBe(t.token.slice(0, 12));
     expect(row.name).toBe("laptop");
+    expect(row.scopes).toEqual(["read"]); // the safer default
     // No column of any token row holds the secret.
     const all = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "ApiToken"`);
     for (const secret of [t.token, payments, search]) {
@@ -63,21 +67,24 @@ describe("createApiToken", () => {
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "token.create", targetId: t.id } });
     expect(audit.targetType).toBe("token");
     expect(JSON.stringify(audit.details)).not.toContain(t.token.slice(12));
-    expect(audit.details).toMatchObject({ userEmail: "dev.payments@example.com", name: "laptop", prefix: row.prefix });
+    expect(audit.details).toMatchObject({ userEmail: "dev.payments@example.com", name: "laptop", prefix: row.prefix, scopes: ["read"] });
+    expect(audit.actorEmail).toBe("system");
   });
 
   it("defaults to 90 days and refuses unknown people and out-of-range lifetimes readably", async () => {
     const prisma = testDb.prisma();
-    const t = await createApiToken(prisma, { email: "dev.search@example.com", name: "x" });
+    const t = await createApiToken(operator(), { email: "dev.search@example.com", name: "x" });
     expect(Math.round((t.expiresAt.getTime() - Date.now()) / 86_400_000)).toBe(90);
+    expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: t.id } })).scopes).toEqual(["read"]);
 
-    const unknown = await createApiToken(prisma, { email: "nobody@example.com", name: "x" }).catch((e: unknown) => e);
+    const unknown = await createApiToken(operator(), { email: "nobody@example.com", name: "x" }).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(AppError);
     expect(unknown).toMatchObject({ code: "NOT_FOUND" });
     expect((unknown as Error).message).toContain("nobody@example.com");
 
-    for (const expiresInDays of [0, 366, 1.5]) {
-      const bad = await createApiToken(prisma, { email: "dev.search@example.com", name: "x", expiresInDays }).catch((e: unknown) => e);
+    // 91: over API_TOKEN_MAX_DAYS (default 90).
+    for (const expiresInDays of [0, 91, 366, 1.5]) {
+      const bad = await createApiToken(operator(), { email: "dev.search@example.com", name: "x", expiresInDays }).catch((e: unknown) => e);
       expect(bad).toMatchObject({ code: "VALIDATION", fieldErrors: { expiresInDays: expect.any(Array) } });
     }
   });
@@ -208,30 +215,33 @@ describe("/api/v1/clusters with an API token", () => {
 });
 
 describe("token authentication", () => {
-  const unauthorized = async (res: Response) => {
+  const unauthorized = async (res: Response, message: string | RegExp = "Invalid or expired API token") => {
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toMatchObject({ code: "UNAUTHENTICATED", message: "Invalid or expired API token" });
+    const { error } = await res.json();
+    expect(error.code).toBe("UNAUTHENTICATED");
+    if (typeof message === "string") expect(error.message).toBe(message);
+    else expect(error.message).toMatch(message);
   };
 
   it("expired, revoked, unknown and garbage tokens get 401", async () => {
     const prisma = testDb.prisma();
-    const expired = await createApiToken(prisma, { email: "dev.payments@example.com", name: "old" });
+    const expired = await createApiToken(operator(), { email: "dev.payments@example.com", name: "old", scopes: "read,write" });
     await prisma.apiToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const revoked = await createApiToken(prisma, { email: "dev.payments@example.com", name: "gone" });
+    const revoked = await createApiToken(operator(), { email: "dev.payments@example.com", name: "gone", scopes: "read,write" });
     await prisma.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
     const unknown = `vcp_${"A".repeat(43)}`;
 
-    await unauthorized(await listClusters(req("/clusters", { token: expired.token })));
-    await unauthorized(await listClusters(req("/clusters", { token: revoked.token })));
+    await unauthorized(await listClusters(req("/clusters", { token: expired.token })), /^This API token expired on /);
+    await unauthorized(await listClusters(req("/clusters", { token: revoked.token })), /^This API token was revoked on /);
     await unauthorized(await listClusters(req("/clusters", { token: unknown })));
     await unauthorized(await listClusters(req("/clusters", { token: "garbage" })));
     await unauthorized(await listClusters(req("/clusters", { headers: { authorization: `Basic ${Buffer.from("a:b").toString("base64")}` } })));
-    await unauthorized(await createCluster(req("/clusters", { method: "POST", token: revoked.token, body: { team: "payments", template: "sandbox", name: "nope" } })));
+    await unauthorized(await createCluster(req("/clusters", { method: "POST", token: revoked.token, body: { team: "payments", template: "sandbox", name: "nope" } })), /was revoked/);
   });
 
   it("records lastUsedAt on use, at most once a minute", async () => {
     const prisma = testDb.prisma();
-    const t = await createApiToken(prisma, { email: "dev.payments@example.com", name: "used" });
+    const t = await createApiToken(operator(), { email: "dev.payments@example.com", name: "used" });
     expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: t.id } })).lastUsedAt).toBeNull();
     await listClusters(req("/clusters", { token: t.token }));
     const first = (await prisma.apiToken.findUniqueOrThrow({ where: { id: t.id } })).lastUsedAt;

@@ -44,7 +44,7 @@ describe("flux objects", () => {
     teamId: "t1",
     teamSlug: "web",
     name: "dev",
-    namespace: namespaceName("web", "dev"),
+    namespace: namespaceName("web", "dev", "k3x9z"),
     releaseName: releaseName("dev"),
     podSecurityStandard: "baseline",
     isolateNetwork: true,
@@ -66,9 +66,9 @@ describe("flux objects", () => {
 
   it("HelmRelease points at it and carries the generated values", () => {
     const hr = buildHelmRelease(spec);
-    expect(hr.metadata).toMatchObject({ name: "dev", namespace: "vc-web-dev", labels: { "vcluster-portal.dev/cluster-id": "c1" } });
+    expect(hr.metadata).toMatchObject({ name: "dev", namespace: "vc-web-dev-k3x9z", labels: { "vcluster-portal.dev/cluster-id": "c1" } });
     expect(hr.spec.chart).toEqual({
-      spec: { chart: "vcluster", version: "0.36.1", sourceRef: { kind: "HelmRepository", name: "dev-charts", namespace: "vc-web-dev" }, interval: "1h" },
+      spec: { chart: "vcluster", version: "0.36.1", sourceRef: { kind: "HelmRepository", name: "dev-charts", namespace: "vc-web-dev-k3x9z" }, interval: "1h" },
     });
     expect(hr.spec.values).toMatchObject({ policies: { podSecurityStandard: "baseline" } });
   });

@@ -3,21 +3,18 @@ import { getClusterStatus } from "@/lib/domain/get-cluster-detail";
 import { listMyClusters } from "@/lib/domain/list-my-clusters";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { AppError } from "@/lib/errors";
-import { apiContext } from "@/lib/server/api-context";
-import { apiRoute } from "@/lib/server/api-route";
+import { v1Route } from "@/lib/server/api-route";
 
 export const dynamic = "force-dynamic";
 
 /** The caller's clusters and their teams' clusters (live ones, and those ended in the last day). */
-export const GET = apiRoute(async (req: Request) => {
-  const ctx = await apiContext(req);
+export const GET = v1Route({ scope: "read" }, async (ctx) => {
   const clusters = await listMyClusters(ctx);
   return Response.json({ clusters: clusters.map(toV1Summary) }, { headers: JSON_HEADERS });
 });
 
 /** Request a cluster: 201 with it; 400 with fieldErrors; 403 outside the team; 409 name taken; 422 over quota. */
-export const POST = apiRoute(async (req: Request) => {
-  const ctx = await apiContext(req);
+export const POST = v1Route({ scope: "write" }, async (ctx, req: Request) => {
   const body = await parseJsonBody(req, ZCreateClusterBody);
   const team = await ctx.db.team.findUnique({ where: { slug: body.team }, select: { id: true } });
   if (!team) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { team: [`No team "${body.team}"`] });
