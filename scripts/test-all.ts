@@ -1,12 +1,13 @@
 // `npm test`: static checks (lint, types), then the three tiers in order — unit, integration, e2e — each run even if an earlier one
-// failed, output streamed as it comes. Ends with per-tier counts and one summary line,
-// `<n> passed, <n> failed[, <n> skipped]`; exits non-zero if anything failed or no test ran at all.
+// failed, output streamed as it comes. Ends with the checks' verdicts, per-tier test counts and one summary line of tests,
+// `<n> passed, <n> failed[, <n> skipped]`; exits non-zero if a check failed, a test failed, or a tier ran no test.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { holdTestCluster } from "./testenv/cluster";
 import { ensureSystemPackages } from "./testenv/system-packages";
+import { testRunPassed } from "./testenv/test-verdict";
 
 interface Counts {
   passed: number;
@@ -22,8 +23,8 @@ interface Tier {
   args: (reportFile: string) => string[];
   env: (reportFile: string) => Record<string, string>;
   parse: (report: unknown) => Counts;
-  /** A check without a report (lint, types): one passed or one failed, from its exit code. */
-  exitCodeOnly?: boolean;
+  /** A check without a report (lint, types): passed or failed from its exit code; it counts no tests. */
+  check?: boolean;
 }
 
 interface VitestReport {
@@ -62,9 +63,10 @@ function parsePlaywright(report: unknown): Counts {
   };
 }
 
-const vitestArgs = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`, "--passWithNoTests"];
+// No --passWithNoTests: a tier that finds no test fails (a broken include pattern must not pass silently).
+const vitestArgs = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
 
-const noReport = { args: () => [], env: () => ({}), parse: () => ({ passed: 0, failed: 0, skipped: 0 }), exitCodeOnly: true };
+const noReport = { args: () => [], env: () => ({}), parse: () => ({ passed: 0, failed: 0, skipped: 0 }), check: true };
 
 const tiers: Tier[] = [
   // The layering rule (lib/domain never imports next/* or React) is an ESLint rule: lint is a check, not a suggestion.
@@ -72,7 +74,7 @@ const tiers: Tier[] = [
   { name: "types", script: "typecheck", ...noReport },
   { name: "unit", script: "test:unit", args: vitestArgs, env: () => ({}), parse: parseVitest },
   { name: "integration", script: "test:integration", args: vitestArgs, env: () => ({}), parse: parseVitest },
-  { name: "e2e", script: "test:e2e", args: () => ["--pass-with-no-tests"], env: (file) => ({ PLAYWRIGHT_JSON_OUTPUT_NAME: file }), parse: parsePlaywright },
+  { name: "e2e", script: "test:e2e", args: () => [], env: (file) => ({ PLAYWRIGHT_JSON_OUTPUT_NAME: file }), parse: parsePlaywright },
 ];
 
 let interrupted = false;
@@ -108,8 +110,8 @@ async function main(): Promise<number> {
       const code = await runTier(tier, reportFile);
       const seconds = (Date.now() - t0) / 1000;
       let counts: Counts;
-      if (tier.exitCodeOnly) {
-        results.push({ tier, counts: code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0, problem: `exited with code ${code}` }, code, seconds });
+      if (tier.check) {
+        results.push({ tier, counts: { passed: 0, failed: 0, skipped: 0, problem: code === 0 ? undefined : `exited with code ${code}` }, code, seconds });
         continue;
       }
       try {
@@ -122,6 +124,7 @@ async function main(): Promise<number> {
         counts.failed = 1;
         counts.problem ??= `exited with code ${code}`;
       }
+      if (counts.passed + counts.failed === 0) counts.problem ??= "no test ran in this tier";
       results.push({ tier, counts, code, seconds });
     }
   } finally {
@@ -131,22 +134,23 @@ async function main(): Promise<number> {
 
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
   banner("summary");
-  for (const { tier, counts, code, seconds } of results) {
+  for (const { tier, code, seconds } of results.filter((r) => r.tier.check)) {
+    console.log(`${tier.name.padEnd(12)} ${code === 0 ? "check passed" : `check FAILED (exit ${code})`}  ${seconds.toFixed(1).padStart(6)} s`);
+  }
+  for (const { tier, counts, seconds } of results.filter((r) => !r.tier.check)) {
     total.passed += counts.passed;
     total.failed += counts.failed;
     total.skipped += counts.skipped;
-    const n = counts.passed + counts.failed + counts.skipped;
     console.log(
       `${tier.name.padEnd(12)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(4)} failed ${String(counts.skipped).padStart(4)} skipped  ${seconds.toFixed(1).padStart(6)} s` +
-        `${n === 0 && code === 0 ? "  (no tests)" : ""}${counts.problem ? `  ✗ ${counts.problem}` : ""}`,
+        `${counts.problem ? `  ✗ ${counts.problem}` : ""}`,
     );
   }
   if (interrupted) console.log(`interrupted: ${tiers.length - results.length} tier(s) not run`);
-  if (total.passed + total.failed === 0) console.log("no test ran: that is a failure");
   console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
 
-  const ok = total.failed === 0 && total.passed > 0 && results.every((r) => r.code === 0) && !interrupted;
-  return ok ? 0 : 1;
+  const verdict = results.map((r) => ({ check: Boolean(r.tier.check), code: r.code, passed: r.counts.passed, failed: r.counts.failed }));
+  return testRunPassed(verdict, tiers.length, interrupted) ? 0 : 1;
 }
 
 main().then(

@@ -1,4 +1,4 @@
-import { PatchStrategy, type V1StatefulSet } from "@kubernetes/client-node";
+import { PatchStrategy, type V1Namespace, type V1StatefulSet } from "@kubernetes/client-node";
 import { parse, stringify } from "yaml";
 import { applyAll, deleteIfExists } from "./apply";
 import type { KubeClient } from "./client";
@@ -136,7 +136,10 @@ export class NamespaceOwnershipError extends Error {
 /** Who owns a namespace, by its labels: "ours", "absent", or a reason it is someone else's. */
 async function namespaceOwner(client: KubeClient, spec: ClusterSpec): Promise<"ours" | "absent" | { foreign: string }> {
   const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
-  if (!ns) return "absent";
+  return ns ? ownerOf(ns, spec) : "absent";
+}
+
+function ownerOf(ns: V1Namespace, spec: ClusterSpec): "ours" | { foreign: string } {
   const labels = ns.metadata?.labels ?? {};
   if (labels[MANAGED_BY_LABEL] !== MANAGED_BY) return { foreign: `namespace ${spec.namespace} exists on the host and was not created by vcluster-portal` };
   const owner = labels[CLUSTER_ID_LABEL];
@@ -321,16 +324,32 @@ export function rewriteKubeconfig(text: string, name: string, server: string | n
 // ───────────────────────────── delete ─────────────────────────────
 
 /**
- * Uninstalls the release and deletes the namespace. Call until it returns gone: true — only then are both the
- * release and the namespace absent (namespace deletion takes a while as its contents are finalized).
+ * Uninstalls the release, then deletes the namespace, then removes what the chart made outside it. Call until it
+ * returns gone: true. Level-triggered and cheap to repeat: while the namespace terminates nothing is written
+ * (deleting a Terminating namespace again only earns a 409), and helm runs only while the namespace still
+ * stands — its release records live there, so that is the one time an uninstall can find them.
  */
 export async function deleteAll(client: KubeClient, driver: ProvisioningDriver, spec: ClusterSpec): Promise<{ gone: boolean }> {
-  // Nothing of this cluster can live in a namespace that is not its own (ensureHostObjects never applied there).
-  if (typeof (await namespaceOwner(client, spec)) === "object") return { gone: true };
   const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
-  let releaseGone = true;
-  // Also while terminating: cluster-scoped objects of the chart are only removed by an uninstall.
-  if (ns) releaseGone = (await driver.uninstall(spec)).gone;
-  const namespace = await deleteIfExists(client, { apiVersion: "v1", kind: "Namespace", metadata: { name: spec.namespace } });
-  return { gone: releaseGone && namespace === "absent" };
+  if (!ns) {
+    await removeClusterScopedLeftovers(client, spec);
+    return { gone: true };
+  }
+  // Nothing of this cluster can live in a namespace that is not its own (ensureHostObjects never applied there).
+  if (typeof ownerOf(ns, spec) === "object") return { gone: true };
+  if (ns.metadata?.deletionTimestamp) return { gone: false };
+  if (!(await driver.uninstall(spec)).gone) return { gone: false };
+  await deleteIfExists(client, { apiVersion: "v1", kind: "Namespace", metadata: { name: spec.namespace } });
+  return { gone: false };
+}
+
+/**
+ * The chart's cluster-scoped RBAC (`vc-<release>-v-<namespace>`, vCluster 0.30 by default) outlives the
+ * namespace when the uninstall was cut short; nothing else would ever remove it.
+ */
+async function removeClusterScopedLeftovers(client: KubeClient, spec: ClusterSpec): Promise<void> {
+  const name = `vc-${spec.releaseName}-v-${spec.namespace}`;
+  for (const kind of ["ClusterRoleBinding", "ClusterRole"]) {
+    await deleteIfExists(client, { apiVersion: "rbac.authorization.k8s.io/v1", kind, metadata: { name } });
+  }
 }

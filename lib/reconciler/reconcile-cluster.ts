@@ -321,7 +321,7 @@ class Step {
       return (await this.transition("delete", {})) ? { t: "again", note: "deleting" } : { t: "superseded" };
     }
     if (row.hostCluster) {
-      const spec = specFromRow(row);
+      const spec = specFromRow(row, undefined, { forDeletion: true });
       const ops = this.ctx.hostOps(row.hostCluster);
       await this.checkpoint("delete");
       const r = await ops.deleteAll(spec);

@@ -16,7 +16,7 @@ import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file
 import { SimulatedCrash } from "./errors";
 import { PARKED_UNTIL } from "./queue";
 import type { Checkpoint } from "./reconcile-cluster";
-import { driftSweep, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
+import { driftSweep, dueForExpiry, expireOne, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
 import { ConcurrencyProbe, FakeHost, createTestTeam, unavailable, waitForPhase, waitUntil } from "./test-support";
 import { Worker, type WorkerOptions } from "./worker";
 
@@ -134,6 +134,25 @@ describe("sleep, wake, delete", () => {
 
     const ev = await events(c.id);
     expect(ev).toEqual(["requested", "namespace-created", "release-installed", "ready", "sleep-requested", "slept", "wake-requested", "resumed", "delete-requested", "deleted"]);
+  });
+});
+
+describe("deleting against a host an admin misconfigured", () => {
+  it("a broken endpoint pattern does not keep a cluster from being deleted", async () => {
+    const host = new FakeHost();
+    startWorker(host);
+    const c = await request();
+    await waitForPhase(prisma, c.id, "READY");
+    const hostRow = await prisma.hostCluster.findFirstOrThrow({ where: { id: c.hostClusterId! } });
+    await prisma.hostCluster.update({ where: { id: hostRow.id }, data: { endpointPattern: "not a url {release}" } });
+    try {
+      await deleteCluster(team.member, { clusterId: c.id });
+      const gone = await waitForPhase(prisma, c.id, ["DELETED", "FAILED"]);
+      expect(gone).toMatchObject({ phase: "DELETED", lastError: null });
+      expect(host.namespaces.has(c.namespace!)).toBe(false);
+    } finally {
+      await prisma.hostCluster.update({ where: { id: hostRow.id }, data: { endpointPattern: hostRow.endpointPattern } });
+    }
   });
 });
 
@@ -301,6 +320,22 @@ describe("sweeps", () => {
     expect(count(await events(c.id), "expired")).toBe(1);
   });
 
+  it("an extension committed after the sweep read the cluster wins: it is neither deleted nor slept", async () => {
+    const host = new FakeHost();
+    startWorker(host);
+    const c = await request();
+    await waitForPhase(prisma, c.id, "READY");
+    await prisma.virtualCluster.update({ where: { id: c.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    const now = new Date();
+    const [candidate] = (await dueForExpiry(prisma, now, 200)).filter((x) => x.id === c.id);
+    // The owner extends (and is told so) between the sweep's read and its write.
+    await prisma.virtualCluster.update({ where: { id: c.id }, data: { expiresAt: new Date(Date.now() + 3_600_000) } });
+    expect(await expireOne(prisma, candidate!, now)).toBeNull();
+    const row = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row).toMatchObject({ phase: "READY", desiredState: "RUNNING", expiredAt: null });
+    expect(await prisma.auditEvent.count({ where: { targetId: c.id, action: "cluster.expire" } })).toBe(0);
+  });
+
   it("puts a SLEEP template's cluster to sleep when its lifetime ends", async () => {
     const host = new FakeHost();
     startWorker(host);
@@ -336,6 +371,20 @@ describe("sweeps", () => {
     const drift = await prisma.clusterEvent.findFirstOrThrow({ where: { clusterId: c.id, type: "drift-detected" } });
     expect(drift.message).toBe(`The namespace ${c.namespace} was deleted on the host outside the portal; recreating it`);
     expect(ready.readyAt!.getTime()).toBeLessThan(drift.createdAt.getTime()); // readyAt keeps the first time
+  });
+
+  it("checks every cluster, a page at a time: drift of the last one by id is found with a page of 3", async () => {
+    const host = new FakeHost();
+    startWorker(host, { concurrency: 8 });
+    const cs = [] as Awaited<ReturnType<typeof request>>[];
+    for (let i = 0; i < 7; i++) cs.push(await request());
+    for (const c of cs) await waitForPhase(prisma, c.id, "READY");
+    await prisma.virtualCluster.updateMany({ where: { id: { notIn: cs.map((c) => c.id) }, phase: { in: ["READY", "SLEEPING"] } }, data: { phase: "DELETED" } });
+    const last = [...cs].sort((a, b) => a.id.localeCompare(b.id)).at(-1)!;
+    host.deleteNamespace(last.namespace!);
+    const r = await driftSweep(prisma, host.factory(), { pageSize: 3 });
+    expect(r).toMatchObject({ checked: 7, drifted: 1 });
+    await waitForPhase(prisma, last.id, "READY");
   });
 
   it("does not report drift while the host is unreachable", async () => {

@@ -53,8 +53,12 @@ function positiveInt(v: unknown): number | undefined {
   return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** Builds the ClusterSpec of a placed cluster. Throws SpecError when the rows cannot describe one. */
-export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFromEnv()): ClusterSpec {
+/**
+ * Builds the ClusterSpec of a placed cluster. Throws SpecError when the rows cannot describe one — except, with
+ * `forDeletion`, for what removing a cluster does not use (its public endpoint, its pod security level): a host
+ * whose endpoint pattern an admin broke must not keep its clusters from being deleted.
+ */
+export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFromEnv(), opts: { forDeletion?: boolean } = {}): ClusterSpec {
   const host = row.hostCluster;
   if (!host) throw new SpecError(`Cluster ${row.name} is not placed on a host cluster.`);
   const tv = row.templateVersion;
@@ -70,7 +74,7 @@ export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFr
     name: row.name,
     namespace: ns,
     releaseName: release,
-    podSecurityStandard: podSecurity(tv.podSecurityStandard),
+    podSecurityStandard: tolerant(opts.forDeletion, () => podSecurity(tv.podSecurityStandard), "restricted"),
     isolateNetwork: tv.isolateNetwork,
     cpuMillicores: row.cpuMillicores,
     memoryMiB: row.memoryMiB,
@@ -80,9 +84,18 @@ export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFr
     // The syncer's own client limits toward the host: the host's per-client budget unless the cluster overrides it.
     syncerQps: positiveInt(params.syncerQps) ?? host.clientQps,
     syncerBurst: positiveInt(params.syncerBurst) ?? host.clientBurst,
-    exportServer: exportServerFor(host.endpointPattern, { release, namespace: ns, cluster: row.name, team: row.team.slug, host: host.name }),
+    exportServer: tolerant(opts.forDeletion, () => exportServerFor(host.endpointPattern, { release, namespace: ns, cluster: row.name, team: row.team.slug, host: host.name }), null),
     annotations: { "vcluster-portal.dev/template": `${tv.template.slug}@${tv.version}` },
   };
+}
+
+function tolerant<T>(tolerate: boolean | undefined, build: () => T, fallback: T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (tolerate && e instanceof SpecError) return fallback;
+    throw e;
+  }
 }
 
 export function defaultsFromEnv(): SpecDefaults {

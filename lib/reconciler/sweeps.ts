@@ -29,7 +29,25 @@ export type ExpiryResult = { deleted: number; slept: number };
 export async function expirySweep(db: PrismaClient, opts: { now?: Date; limit?: number; log?: Logger } = {}): Promise<ExpiryResult> {
   const now = opts.now ?? new Date();
   const log = opts.log ?? rootLog;
-  const due = await db.virtualCluster.findMany({
+  const result: ExpiryResult = { deleted: 0, slept: 0 };
+  for (const c of await dueForExpiry(db, now, opts.limit ?? 200)) {
+    try {
+      const done = await expireOne(db, c, now);
+      if (done === "DELETE") result.deleted++;
+      if (done === "SLEEP") result.slept++;
+      if (done) log.info({ clusterId: c.id, expiryAction: done }, `cluster ${c.name} expired`);
+    } catch (e) {
+      log.warn({ clusterId: c.id, err: (e as Error).message }, "expiry sweep could not expire a cluster; next sweep retries");
+    }
+  }
+  return result;
+}
+
+export type ExpiryCandidate = Awaited<ReturnType<typeof dueForExpiry>>[number];
+
+/** Clusters past expiresAt that their template's expiryAction still has to act on. */
+export function dueForExpiry(db: PrismaClient, now: Date, limit: number) {
+  return db.virtualCluster.findMany({
     where: {
       expiresAt: { lte: now },
       expiredAt: null,
@@ -40,47 +58,44 @@ export async function expirySweep(db: PrismaClient, opts: { now?: Date; limit?: 
     },
     select: { id: true, name: true, teamId: true, phase: true, generation: true, desiredState: true, expiresAt: true, templateVersion: { select: { expiryAction: true } } },
     orderBy: { expiresAt: "asc" },
-    take: opts.limit ?? 200,
+    take: limit,
   });
-  const result: ExpiryResult = { deleted: 0, slept: 0 };
-  for (const c of due) {
-    const action = c.templateVersion.expiryAction;
-    const expiresAt = c.expiresAt!.toISOString();
-    try {
-      const done = await db.$transaction(async (tx) => {
-        const guard = { id: c.id, phase: c.phase, generation: c.generation, expiredAt: null };
-        if (action === "DELETE") {
-          const to = nextPhase(c.phase, "delete");
-          const n = await tx.virtualCluster.updateMany({ where: guard, data: { phase: to, desiredState: "DELETED", expiredAt: now, lastError: null } });
-          if (n.count !== 1) return false;
-          if (to !== c.phase) phaseTransitions.inc({ from: c.phase, to });
-          await recordClusterEvent(tx, c.id, "expiring", `Lifetime ended (${expiresAt}): deleting the cluster`);
-        } else {
-          const n = await tx.virtualCluster.updateMany({ where: { ...guard, desiredState: "RUNNING" }, data: { desiredState: "SLEEPING" } });
-          if (n.count !== 1) return false;
-          await recordClusterEvent(tx, c.id, "expiring", `Lifetime ended (${expiresAt}): putting the cluster to sleep; extend its lifetime to wake it again`);
-        }
-        await recordAudit(tx, SYSTEM, {
-          action: "cluster.expire",
-          targetType: "cluster",
-          targetId: c.id,
-          teamId: c.teamId,
-          details: { name: c.name, expiresAt, expiryAction: action },
-        });
-        await enqueueReconcile(tx, c.id);
-        return true;
-      });
-      if (done) {
-        if (action === "DELETE") result.deleted++;
-        else result.slept++;
-        sweepActions.inc({ action: action === "DELETE" ? "expired-delete" : "expired-sleep" });
-        log.info({ clusterId: c.id, expiryAction: action }, `cluster ${c.name} expired`);
-      }
-    } catch (e) {
-      log.warn({ clusterId: c.id, err: (e as Error).message }, "expiry sweep could not expire a cluster; next sweep retries");
+}
+
+/**
+ * Expires one cluster read by dueForExpiry, in one transaction with its timeline event, audit event and enqueue.
+ * The compare-and-set includes the expiresAt that was read: a lifetime extended in between (and confirmed to
+ * its owner) wins over a sweep that read the old one. Returns the action taken, or null when nothing was done.
+ */
+export async function expireOne(db: PrismaClient, c: ExpiryCandidate, now: Date): Promise<"DELETE" | "SLEEP" | null> {
+  const action = c.templateVersion.expiryAction;
+  const expiresAt = c.expiresAt!.toISOString();
+  const done = await db.$transaction(async (tx) => {
+    const guard = { id: c.id, phase: c.phase, generation: c.generation, expiredAt: null, expiresAt: c.expiresAt };
+    if (action === "DELETE") {
+      const to = nextPhase(c.phase, "delete");
+      const n = await tx.virtualCluster.updateMany({ where: guard, data: { phase: to, desiredState: "DELETED", expiredAt: now, lastError: null } });
+      if (n.count !== 1) return false;
+      if (to !== c.phase) phaseTransitions.inc({ from: c.phase, to });
+      await recordClusterEvent(tx, c.id, "expiring", `Lifetime ended (${expiresAt}): deleting the cluster`);
+    } else {
+      const n = await tx.virtualCluster.updateMany({ where: { ...guard, desiredState: "RUNNING" }, data: { desiredState: "SLEEPING" } });
+      if (n.count !== 1) return false;
+      await recordClusterEvent(tx, c.id, "expiring", `Lifetime ended (${expiresAt}): putting the cluster to sleep; extend its lifetime to wake it again`);
     }
-  }
-  return result;
+    await recordAudit(tx, SYSTEM, {
+      action: "cluster.expire",
+      targetType: "cluster",
+      targetId: c.id,
+      teamId: c.teamId,
+      details: { name: c.name, expiresAt, expiryAction: action },
+    });
+    await enqueueReconcile(tx, c.id);
+    return true;
+  });
+  if (!done) return null;
+  sweepActions.inc({ action: action === "DELETE" ? "expired-delete" : "expired-sleep" });
+  return action;
 }
 
 // ───────────────────────────── drift ─────────────────────────────
@@ -96,39 +111,44 @@ export type DriftResult = { checked: number; drifted: number; unreachable: numbe
  * Cost per host: three list calls (the portal's namespaces, vcluster StatefulSets and Deployments) whatever
  * the number of clusters, plus one observe() per *suspect* to confirm before acting. An unreachable host is skipped.
  */
-export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { limit?: number; log?: Logger } = {}): Promise<DriftResult> {
+export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { pageSize?: number; log?: Logger } = {}): Promise<DriftResult> {
   const log = opts.log ?? rootLog;
-  const now = new Date();
-  const rows = await db.virtualCluster.findMany({
-    where: { phase: { in: ["READY", "SLEEPING"] }, hostClusterId: { not: null }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-    include: CLUSTER_SPEC_INCLUDE,
-    orderBy: { id: "asc" },
-    take: opts.limit ?? 5_000,
-  });
-  const settled = rows.filter((r) => r.generation === r.observedGeneration && r.hostCluster?.enabled !== false);
-  const byHost = new Map<string, typeof settled>();
-  for (const r of settled) byHost.set(r.hostClusterId!, [...(byHost.get(r.hostClusterId!) ?? []), r]);
-
+  const pageSize = opts.pageSize ?? 1_000;
   const result: DriftResult = { checked: 0, drifted: 0, unreachable: 0, followed: 0 };
-  for (const group of byHost.values()) {
-    let ops: ReturnType<HostOpsFactory>;
-    let inventory: HostInventory | null = null;
-    try {
-      ops = hostOps(group[0]!.hostCluster!);
-      inventory = ops.inventory ? await ops.inventory() : null;
-    } catch (e) {
-      result.unreachable++;
-      log.warn({ hostClusterId: group[0]!.hostClusterId, err: classifyError(e).message }, "drift sweep could not read a host; skipped this round");
-      continue;
-    }
-    for (const row of group) {
+  // One read of each host per sweep, whatever the number of pages; null = unreachable this round.
+  const hosts = new Map<string, { ops: ReturnType<HostOpsFactory>; inventory: HostInventory | null } | null>();
+  // Every cluster, a page at a time by id (a keyset cursor): none is skipped however many there are.
+  for (let after: string | undefined; ; ) {
+    const now = new Date();
+    const page = await db.virtualCluster.findMany({
+      where: { phase: { in: ["READY", "SLEEPING"] }, hostClusterId: { not: null }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }], ...(after ? { id: { gt: after } } : {}) },
+      include: CLUSTER_SPEC_INCLUDE,
+      orderBy: { id: "asc" },
+      take: pageSize,
+    });
+    if (page.length === 0) break;
+    after = page.at(-1)!.id;
+    for (const row of page) {
+      if (row.generation !== row.observedGeneration || row.hostCluster?.enabled === false) continue;
+      if (!hosts.has(row.hostClusterId!)) {
+        try {
+          const ops = hostOps(row.hostCluster!);
+          hosts.set(row.hostClusterId!, { ops, inventory: ops.inventory ? await ops.inventory() : null });
+        } catch (e) {
+          hosts.set(row.hostClusterId!, null);
+          result.unreachable++;
+          log.warn({ hostClusterId: row.hostClusterId, err: classifyError(e).message }, "drift sweep could not read a host; skipped this round");
+        }
+      }
+      const host = hosts.get(row.hostClusterId!);
+      if (!host) continue;
       try {
         const spec = specFromRow(row);
         const key = `${spec.namespace}/${spec.releaseName}`;
-        let seen = inventory && inventory.namespaces.has(spec.namespace) ? inventory.controlPlanes.get(key) : undefined;
+        let seen = host.inventory && host.inventory.namespaces.has(spec.namespace) ? host.inventory.controlPlanes.get(key) : undefined;
         if (!seen) {
           // A suspect (or no inventory): confirm with a fresh read of this cluster.
-          const obs = await ops.observe(spec);
+          const obs = await host.ops.observe(spec);
           const missing = obs.namespace === "absent" ? `namespace ${spec.namespace}` : obs.controlPlane === null ? `control plane ${key}` : null;
           if (missing) {
             result.checked++;
@@ -138,18 +158,18 @@ export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts
           seen = { paused: obs.paused, replicas: obs.controlPlane!.replicas };
         }
         result.checked++;
-        const followed = await followCli(db, row, seen, log);
-        if (followed) result.followed++;
+        if (await followCli(db, row, seen, log)) result.followed++;
       } catch (e) {
         const c = classifyError(e);
         log.warn({ clusterId: row.id, err: c.message }, "drift sweep could not observe a cluster");
         if (c.class === "transient") {
           // The host went away mid-sweep: do not spend a timeout on each of its other clusters.
+          hosts.set(row.hostClusterId!, null);
           result.unreachable++;
-          break;
         }
       }
     }
+    if (page.length < pageSize) break;
   }
   return result;
 }

@@ -5,7 +5,8 @@
 // Set VCP_KEEP_TEST_CLUSTER=1 to keep it running for faster reruns (`npm run k8s:down -- --name test` stops it).
 import { clusterUsers } from "./cluster-users";
 
-export const TEST_CLUSTER = { name: "test", portBase: 17400 } as const;
+// Override the port base (VCP_TEST_PORT_BASE) to run a second checkout's tests beside this one's.
+export const TEST_CLUSTER = { name: "test", portBase: Number(process.env.VCP_TEST_PORT_BASE) || 17400 } as const;
 
 type ClusterModule = typeof import("../k8s/cluster");
 
