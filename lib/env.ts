@@ -53,6 +53,8 @@ const ZEnv = z
     VCLUSTER_CHART_NAME: z.string().default("vcluster"),
     HELM_BIN: z.string().default("helm"),
     HELM_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
+    // Longest lifetime of the personal token in a downloaded kubeconfig, in hours (never past the cluster's end).
+    KUBECONFIG_TOKEN_MAX_HOURS: z.coerce.number({ error: "must be a number of hours" }).int("must be a whole number of hours").min(1, "must be at least 1 (hour)").max(8760, "must be at most 8760 (hours, a year)").default(24),
 
     WORKER_ID: z.string().optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -61,6 +63,8 @@ const ZEnv = z
     RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     // Installed but not ready for this long: FAILED with the reason.
     RECONCILE_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
+    // Requests nobody decided on are rejected after this long, freeing the quota they hold; 0 = never.
+    APPROVAL_TIMEOUT_HOURS: z.coerce.number().int().min(0).default(168),
     // The worker process serves its Prometheus metrics here (0 = off).
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     // ...on this interface only (loopback unless set, e.g. 0.0.0.0 for a scraper on another machine).

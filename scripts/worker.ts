@@ -27,8 +27,9 @@ enableDefaultMetrics();
 const worker = new Worker({
   db,
   databaseUrl: config.DATABASE_URL,
-  id: config.WORKER_ID ?? defaultWorkerId(),
+  id: defaultWorkerId(config.WORKER_ID),
   concurrency: config.WORKER_CONCURRENCY,
+  approvalTimeoutHours: config.APPROVAL_TIMEOUT_HOURS,
   leaseSeconds: config.RECONCILE_LEASE_SECONDS,
   metricsPort: config.WORKER_METRICS_PORT,
   metricsHost: config.WORKER_METRICS_HOST,

@@ -3,13 +3,27 @@ import { chooseHost } from "@/lib/domain/placement";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-/** Choose a host for a cluster inside the caller's transaction; hosts are locked so placements do not race. */
-export async function placeCluster(
-  tx: Prisma.TransactionClient,
-  need: { cpuMillicores: number; memoryMiB: number; selector: Record<string, string> },
-): Promise<string> {
-  await tx.$queryRaw`SELECT id FROM "HostCluster" WHERE enabled ORDER BY id FOR UPDATE`;
-  const hosts = await tx.hostCluster.findMany({ where: { enabled: true } });
+type Need = { cpuMillicores: number; memoryMiB: number; selector: Record<string, string> };
+
+/**
+ * Chooses a host for a cluster inside the caller's transaction. Optimistic: choose from a plain read, then lock
+ * only the chosen host's row and check again that it still fits — two requests serialize only when they pick
+ * the same host, and a nearly full host is never overcommitted (the second one sees the first one's cluster).
+ */
+export async function placeCluster(tx: Prisma.TransactionClient, need: Need): Promise<string> {
+  let excluded: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const hosts = await tx.hostCluster.findMany({ where: { enabled: true, id: { notIn: excluded } } });
+    const chosen = chooseHost(await withUsage(tx, hosts), need);
+    if (!chosen) break;
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "HostCluster" WHERE id = ${chosen.id} AND enabled FOR UPDATE`;
+    if (locked.length && chooseHost(await withUsage(tx, [chosen]), need)) return chosen.id;
+    excluded = [...excluded, chosen.id];
+  }
+  throw new AppError("UNAVAILABLE", "No host cluster has room for this cluster right now. Try a smaller size or ask an admin to add capacity.");
+}
+
+async function withUsage<H extends { id: string; labels: Prisma.JsonValue }>(tx: Prisma.TransactionClient, hosts: H[]) {
   const usage = await tx.virtualCluster.groupBy({
     by: ["hostClusterId"],
     where: { hostClusterId: { in: hosts.map((h) => h.id) }, phase: { in: LIVE_PHASES } },
@@ -17,17 +31,12 @@ export async function placeCluster(
     _sum: { cpuMillicores: true, memoryMiB: true },
   });
   const used = new Map(usage.map((u) => [u.hostClusterId, u]));
-  const chosen = chooseHost(
-    hosts.map((h) => {
-      const u = used.get(h.id);
-      return {
-        ...h,
-        labels: (h.labels ?? {}) as Record<string, string>,
-        used: { clusters: u?._count._all ?? 0, cpuMillicores: u?._sum.cpuMillicores ?? 0, memoryMiB: u?._sum.memoryMiB ?? 0 },
-      };
-    }),
-    need,
-  );
-  if (!chosen) throw new AppError("UNAVAILABLE", "No host cluster has room for this cluster right now. Try a smaller size or ask an admin to add capacity.");
-  return chosen.id;
+  return hosts.map((h) => {
+    const u = used.get(h.id);
+    return {
+      ...h,
+      labels: (h.labels ?? {}) as Record<string, string>,
+      used: { clusters: u?._count._all ?? 0, cpuMillicores: u?._sum.cpuMillicores ?? 0, memoryMiB: u?._sum.memoryMiB ?? 0 },
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL, type ClusterSpec } from "@/lib/kube/clust
 import { toKubeError } from "@/lib/kube/errors";
 import { driverFor } from "@/lib/kube/drivers/driver-for";
 import type { DriverStatus } from "@/lib/kube/drivers/types";
-import { PAUSED_ANNOTATION, deleteAll, ensureHostObjects, observe, removeWorkloadPods, sleep, wake, type Observation } from "@/lib/kube/vcluster-ops";
+import { deleteAll, ensureHostObjects, hostInventory, observe, removeWorkloadPods, sleep, wake, type HostInventory, type Observation } from "@/lib/kube/vcluster-ops";
 import type { HostRow } from "./spec-from-row";
 
 // The reconciler's view of a host: the handful of idempotent operations a step uses. The default binds
@@ -34,7 +34,7 @@ export interface HostOps {
  * What exists on a host, from three list calls: portal namespaces, and the vcluster control planes
  * (StatefulSets and Deployments labelled app=vcluster) by `<namespace>/<name>` with their pause state.
  */
-export type HostInventory = { namespaces: Set<string>; controlPlanes: Map<string, { paused: boolean; replicas: number }> };
+export type { HostInventory };
 
 export type HostOpsFactory = (host: HostRow) => HostOps;
 
@@ -57,24 +57,6 @@ export const kubeHostOps: HostOpsFactory = (host) => {
     removeWorkloadPods: (spec) => removeWorkloadPods(client, spec),
     wake: (spec) => wake(client, spec),
     deleteAll: (spec) => deleteAll(client, driver, spec),
-    inventory: async () => {
-      try {
-        const [namespaces, statefulSets, deployments] = await Promise.all([
-          client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` }),
-          client.apps.listStatefulSetForAllNamespaces({ labelSelector: "app=vcluster" }),
-          client.apps.listDeploymentForAllNamespaces({ labelSelector: "app=vcluster" }),
-        ]);
-        const controlPlanes: HostInventory["controlPlanes"] = new Map();
-        for (const w of [...statefulSets.items, ...deployments.items]) {
-          controlPlanes.set(`${w.metadata?.namespace}/${w.metadata?.name}`, {
-            paused: w.metadata?.annotations?.[PAUSED_ANNOTATION] === "true",
-            replicas: w.spec?.replicas ?? 1,
-          });
-        }
-        return { namespaces: new Set(namespaces.items.map((n) => n.metadata?.name ?? "")), controlPlanes };
-      } catch (e) {
-        throw toKubeError(e);
-      }
-    },
+    inventory: () => hostInventory(client),
   };
 };

@@ -16,7 +16,7 @@ import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file
 import { SimulatedCrash } from "./errors";
 import { PARKED_UNTIL } from "./queue";
 import type { Checkpoint } from "./reconcile-cluster";
-import { driftSweep, dueForExpiry, expireOne, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
+import { approvalTimeoutSweep, driftSweep, dueForExpiry, expireOne, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
 import { ConcurrencyProbe, FakeHost, createTestTeam, unavailable, waitForPhase, waitUntil } from "./test-support";
 import { Worker, type WorkerOptions } from "./worker";
 
@@ -398,6 +398,21 @@ describe("sweeps", () => {
     expect(r.drifted).toBe(0);
     expect(r).toMatchObject({ checked: 0, unreachable: 1 });
     expect((await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c.id } })).phase).toBe("READY");
+  });
+
+  it("rejects requests no admin decided on within the timeout, freeing the quota they held", async () => {
+    const old = await request("team-dev");
+    const fresh = await request("team-dev");
+    expect(old.phase).toBe("PENDING_APPROVAL");
+    await prisma.virtualCluster.update({ where: { id: old.id }, data: { createdAt: new Date(Date.now() - 49 * 3_600_000) } });
+    expect(await approvalTimeoutSweep(prisma, { timeoutHours: 48 })).toBe(1);
+    expect(await prisma.virtualCluster.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ phase: "REJECTED", desiredState: "DELETED" });
+    expect((await prisma.virtualCluster.findUniqueOrThrow({ where: { id: fresh.id } })).phase).toBe("PENDING_APPROVAL");
+    expect(await events(old.id)).toContain("rejected");
+    expect(await prisma.auditEvent.count({ where: { targetId: old.id, action: "cluster.reject", actorEmail: "system" } })).toBe(1);
+    expect(await approvalTimeoutSweep(prisma, { timeoutHours: 48 })).toBe(0); // idempotent
+    expect(await approvalTimeoutSweep(prisma, { timeoutHours: 0 })).toBe(0); // off
+    await prisma.virtualCluster.update({ where: { id: fresh.id }, data: { phase: "REJECTED" } });
   });
 
   it("writes one usage snapshot per team and day, updated in place", async () => {

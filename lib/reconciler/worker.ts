@@ -9,7 +9,7 @@ import { SimulatedCrash, StepAborted } from "./errors";
 import { kubeHostOps, type HostOpsFactory } from "./host-ops";
 import { claimDue, msUntilNextDue, ReconcileListener, releaseAllOf, releaseClaim, renewLease, type Claim } from "./queue";
 import { reconcileCluster, type StepHooks, type StepOptions } from "./reconcile-cluster";
-import { driftSweep, expirySweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
+import { approvalTimeoutSweep, driftSweep, expirySweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
 
 // The reconciler loop: claim due clusters (up to `concurrency` at once), run one step each while renewing
 // the lease, release with the step's verdict, sleep until the next row is due or a NOTIFY arrives. Any number
@@ -21,7 +21,7 @@ export type WorkerHooks = StepHooks & {
   stepFinished?: (clusterId: string, workerId: string) => void;
 };
 
-export type SweepIntervals = { expiryMs: number; driftMs: number; usageMs: number };
+export type SweepIntervals = { expiryMs: number; driftMs: number; usageMs: number; approvalsMs: number };
 
 export type WorkerOptions = {
   db: PrismaClient;
@@ -35,6 +35,8 @@ export type WorkerOptions = {
   hostOps?: HostOpsFactory;
   hooks?: WorkerHooks;
   step?: Partial<StepOptions>;
+  /** Pending requests older than this are rejected (0 = never); default 168. */
+  approvalTimeoutHours?: number;
   /** false disables the periodic sweeps (e.g. tests that run them by hand). */
   sweeps?: Partial<SweepIntervals> | false;
   /** Serve the process's metrics on this port (0 = off). */
@@ -44,10 +46,14 @@ export type WorkerOptions = {
   log?: Logger;
 };
 
-export const DEFAULT_SWEEPS: SweepIntervals = { expiryMs: 30_000, driftMs: 60_000, usageMs: 60 * 60_000 };
+export const DEFAULT_SWEEPS: SweepIntervals = { expiryMs: 30_000, driftMs: 60_000, usageMs: 60 * 60_000, approvalsMs: 5 * 60_000 };
 
-export function defaultWorkerId(): string {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+/**
+ * A worker id unique to this process: leases are released by owner, so two replicas sharing one id (a fixed
+ * WORKER_ID in a Deployment) would release each other's leases on shutdown. WORKER_ID is only a readable prefix.
+ */
+export function defaultWorkerId(prefix?: string): string {
+  return `${prefix ? `${prefix}-` : ""}${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
 type Inflight = { claim: Claim; abort: AbortController; done: Promise<void> };
@@ -266,6 +272,7 @@ export class Worker {
     schedule("expiry", iv.expiryMs, () => expirySweep(this.db, { log: this.log }), 1_000);
     schedule("drift", iv.driftMs, () => driftSweep(this.db, this.hostOps, { log: this.log }), Math.min(iv.driftMs, 15_000));
     schedule("usage", iv.usageMs, () => usageSnapshotSweep(this.db), 2_000);
+    schedule("approvals", iv.approvalsMs, () => approvalTimeoutSweep(this.db, { timeoutHours: this.opts.approvalTimeoutHours ?? 168, log: this.log }), 5_000);
   }
 
   private async runSweep(name: string, fn: () => Promise<unknown>): Promise<void> {
