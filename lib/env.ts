@@ -3,11 +3,6 @@ import { parseTrustedProxies } from "@/lib/net/trusted-proxies";
 
 // The one place that reads process.env. Validated once, at start-up, with messages that name the variable.
 
-const bool = z
-  .enum(["true", "false", "1", "0", ""])
-  .optional()
-  .transform((v) => v === "true" || v === "1");
-
 const postgresUrl = z
   .string({ error: "is required (a postgres:// connection string)" })
   .refine((v) => {
@@ -30,7 +25,6 @@ const ZEnv = z
 
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
     AUTH_URL: z.url("must be the portal's public URL, e.g. https://portal.example.com").optional(),
-    AUTH_DEV_LOGIN: bool,
     AUTH_OIDC_ISSUER: z.url("must be the issuer URL of your OpenID Connect provider").optional(),
     AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
     AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -65,6 +59,8 @@ const ZEnv = z
     RECONCILE_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
     // Requests nobody decided on are rejected after this long, freeing the quota they hold; 0 = never.
     APPROVAL_TIMEOUT_HOURS: z.coerce.number().int().min(0).default(168),
+    // A portal namespace without a live cluster is reported at once and removed after this grace period.
+    ORPHAN_GRACE_MINUTES: z.coerce.number().int().min(1).default(60),
     // The worker process serves its Prometheus metrics here (0 = off).
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     // ...on this interface only (loopback unless set, e.g. 0.0.0.0 for a scraper on another machine).
@@ -95,9 +91,6 @@ const ZEnv = z
       });
     }
     if (env.NODE_ENV !== "production") return;
-    if (env.AUTH_DEV_LOGIN) {
-      ctx.addIssue({ code: "custom", path: ["AUTH_DEV_LOGIN"], message: "the development sign-in refuses to run with NODE_ENV=production; unset it and configure AUTH_OIDC_*" });
-    }
     if (!env.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
     if (!env.AUTH_URL) ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "is required in production (the portal's public URL; Auth.js refuses untrusted hosts)" });
     if (env.AUTH_OIDC_ISSUER || env.AUTH_OIDC_CLIENT_ID) {

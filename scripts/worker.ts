@@ -30,6 +30,7 @@ const worker = new Worker({
   id: defaultWorkerId(config.WORKER_ID),
   concurrency: config.WORKER_CONCURRENCY,
   approvalTimeoutHours: config.APPROVAL_TIMEOUT_HOURS,
+  orphanGraceMinutes: config.ORPHAN_GRACE_MINUTES,
   leaseSeconds: config.RECONCILE_LEASE_SECONDS,
   metricsPort: config.WORKER_METRICS_PORT,
   metricsHost: config.WORKER_METRICS_HOST,

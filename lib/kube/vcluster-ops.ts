@@ -1,10 +1,10 @@
-import { PatchStrategy, type V1Namespace, type V1StatefulSet } from "@kubernetes/client-node";
+import { PatchStrategy, type KubernetesObject, type RbacV1Subject, type V1Namespace, type V1StatefulSet } from "@kubernetes/client-node";
 import { parse, stringify } from "yaml";
-import { applyAll, deleteIfExists } from "./apply";
+import { applyAll, applyObject, deleteIfExists, getOrNull } from "./apply";
 import type { KubeClient } from "./client";
 import { CLUSTER_ID_LABEL, FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, kubeconfigSecretName, type ClusterSpec } from "./cluster-spec";
 import { orNull, retryOnConflict, toKubeError } from "./errors";
-import { buildHostObjects, type ApiServerEndpoint } from "./host-objects";
+import { buildHostObjects, subjectForUsername, type ApiServerEndpoint } from "./host-objects";
 import type { ProvisioningDriver } from "./drivers/types";
 
 // Operations on one virtual cluster on its host: observe, sleep/wake, kubeconfig, delete. Host naming follows
@@ -103,17 +103,13 @@ export async function apiServerEndpoints(client: KubeClient): Promise<ApiServerE
     for (const ip of svc?.spec?.clusterIPs ?? (svc?.spec?.clusterIP ? [svc.spec.clusterIP] : [])) {
       if (ip && ip !== "None") out.push({ ip, port });
     }
-    const slices = await client.objects.list<{ apiVersion: string; kind: string; endpoints?: { addresses: string[] }[]; ports?: { port?: number }[] }>(
-      "discovery.k8s.io/v1",
-      "EndpointSlice",
-      "default",
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      "kubernetes.io/service-name=kubernetes",
-    );
-    for (const s of slices.items) {
+    // By name (the API server's own slice is `kubernetes`): the portal may read that one object in `default`, no more.
+    const slice = await getOrNull<{ apiVersion: string; kind: string; endpoints?: { addresses: string[] }[]; ports?: { port?: number }[] }>(client, {
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { name: "kubernetes", namespace: "default" },
+    });
+    for (const s of slice ? [slice] : []) {
       const ports = (s.ports ?? []).map((p) => p.port).filter((p): p is number => typeof p === "number");
       for (const e of s.endpoints ?? []) for (const ip of e.addresses) for (const p of ports.length ? ports : [6443]) out.push({ ip, port: p });
     }
@@ -147,16 +143,103 @@ function ownerOf(ns: V1Namespace, spec: ClusterSpec): "ours" | { foreign: string
   return "ours";
 }
 
+const subjectCache = new WeakMap<KubeClient, RbacV1Subject | null>();
+
+/** Who this client is on its host (a SelfSubjectReview), as an RBAC subject; null when the server cannot say. Cached per client. */
+export async function portalSubject(client: KubeClient): Promise<RbacV1Subject | null> {
+  if (subjectCache.has(client)) return subjectCache.get(client)!;
+  let subject: RbacV1Subject | null = null;
+  try {
+    const review = await client.objects.create({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview", metadata: {} } as KubernetesObject);
+    const username = (review as { status?: { userInfo?: { username?: string } } }).status?.userInfo?.username;
+    if (username) subject = subjectForUsername(username);
+  } catch (e) {
+    const ke = toKubeError(e);
+    if (ke.kind !== "Forbidden" && ke.kind !== "NotFound") throw ke;
+  }
+  subjectCache.set(client, subject);
+  return subject;
+}
+
 /**
- * Server-side applies Namespace, ResourceQuota, LimitRange and (unless opted out) NetworkPolicies — only into a
- * namespace that is absent or already this cluster's: a forced apply would otherwise take over another
- * tenant's labels, quota and policies.
+ * Server-side applies Namespace, the tenant RoleBinding, the installer ServiceAccount, ResourceQuota, LimitRange
+ * and (unless opted out) NetworkPolicies — only into a namespace that is absent or already this cluster's: a
+ * forced apply would otherwise take over another tenant's labels, quota and policies. The portal's rights inside
+ * the namespace come from the RoleBinding applied second; RBAC takes a moment to see a new binding, so the
+ * objects after it are retried briefly on 403 (a lasting 403 is thrown: the reconciler retries the step later).
  */
 export async function ensureHostObjects(client: KubeClient, spec: ClusterSpec): Promise<void> {
   const owner = await namespaceOwner(client, spec);
   if (typeof owner === "object") throw new NamespaceOwnershipError(`Refusing to touch ${owner.foreign}.`);
   const apiServer = spec.isolateNetwork ? await apiServerEndpoints(client) : [];
-  await applyAll(client, buildHostObjects(spec, { apiServer }));
+  const [namespace, binding, ...inside] = buildHostObjects(spec, { apiServer, portalSubject: await portalSubject(client) });
+  await applyAll(client, [namespace!, binding!]);
+  for (const o of inside) await retryWhileForbidden(() => applyObject(client, o));
+}
+
+/** Retries `fn` on 403 for up to ~10 s: a RoleBinding just written takes a moment to authorize requests. */
+async function retryWhileForbidden<T>(fn: () => Promise<T>, budgetMs = 10_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await fn();
+    } catch (e) {
+      const ke = toKubeError(e);
+      if (ke.kind !== "Forbidden" || Date.now() + wait > deadline) throw ke;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+// ───────────────────────────── inventory ─────────────────────────────
+
+/** What exists on a host: the portal's namespaces, and the vcluster control planes by `<namespace>/<name>`. */
+export type HostInventory = { namespaces: Set<string>; controlPlanes: Map<string, { paused: boolean; replicas: number }> };
+
+/**
+ * The drift sweep's view of a host. The portal's namespaces come from one list call; the control planes
+ * (StatefulSets and Deployments labelled app=vcluster) from two cluster-wide lists where the portal may list
+ * workloads cluster-wide, else — the least-privileged ClusterRole (deploy/rbac) grants that only inside its own
+ * namespaces — from two lists per portal namespace, a few at a time.
+ */
+export async function hostInventory(client: KubeClient, concurrency = 8): Promise<HostInventory> {
+  const selector = "app=vcluster";
+  try {
+    const namespaces = await client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
+    const names = namespaces.items.map((n) => n.metadata?.name ?? "").filter(Boolean);
+    let workloads: Workload[];
+    try {
+      const [sts, deploys] = await Promise.all([
+        client.apps.listStatefulSetForAllNamespaces({ labelSelector: selector }),
+        client.apps.listDeploymentForAllNamespaces({ labelSelector: selector }),
+      ]);
+      workloads = [...sts.items, ...deploys.items];
+    } catch (e) {
+      if (toKubeError(e).kind !== "Forbidden") throw e;
+      workloads = [];
+      const queue = [...names];
+      const worker = async () => {
+        for (let ns = queue.shift(); ns !== undefined; ns = queue.shift()) {
+          const [sts, deploys] = await Promise.all([
+            client.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector: selector }),
+            client.apps.listNamespacedDeployment({ namespace: ns, labelSelector: selector }),
+          ]);
+          workloads.push(...sts.items, ...deploys.items);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
+    }
+    const controlPlanes: HostInventory["controlPlanes"] = new Map();
+    for (const w of workloads as (Workload & { metadata?: { name?: string; namespace?: string } })[]) {
+      controlPlanes.set(`${w.metadata?.namespace}/${w.metadata?.name}`, {
+        paused: w.metadata?.annotations?.[PAUSED_ANNOTATION] === "true",
+        replicas: w.spec?.replicas ?? 1,
+      });
+    }
+    return { namespaces: new Set(names), controlPlanes };
+  } catch (e) {
+    throw toKubeError(e);
+  }
 }
 
 // ───────────────────────────── sleep / wake ─────────────────────────────
@@ -352,4 +435,53 @@ async function removeClusterScopedLeftovers(client: KubeClient, spec: ClusterSpe
   for (const kind of ["ClusterRoleBinding", "ClusterRole"]) {
     await deleteIfExists(client, { apiVersion: "rbac.authorization.k8s.io/v1", kind, metadata: { name } });
   }
+}
+// ───────────────────────────── orphans ─────────────────────────────
+
+export const ORPHANED_SINCE_ANNOTATION = "vcluster-portal.dev/orphaned-since";
+
+export interface PortalNamespace {
+  name: string;
+  clusterId: string | null;
+  /** When a sweep first found no live cluster for it (kept on the namespace itself, so any worker sees it). */
+  orphanedSince: Date | null;
+  terminating: boolean;
+}
+
+/** Namespaces the portal created on this host (label app.kubernetes.io/managed-by=vcluster-portal). */
+export async function listPortalNamespaces(client: KubeClient): Promise<PortalNamespace[]> {
+  const list = await client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
+  return list.items.map((ns) => {
+    const since = ns.metadata?.annotations?.[ORPHANED_SINCE_ANNOTATION];
+    return {
+      name: ns.metadata!.name!,
+      clusterId: ns.metadata?.labels?.[CLUSTER_ID_LABEL] ?? null,
+      orphanedSince: since && !Number.isNaN(Date.parse(since)) ? new Date(since) : null,
+      terminating: Boolean(ns.metadata?.deletionTimestamp),
+    };
+  });
+}
+
+/** Marks (a date) or clears (null) a namespace as orphaned. */
+export async function markOrphan(client: KubeClient, namespace: string, since: Date | null): Promise<void> {
+  await client.objects.patch(
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, annotations: { [ORPHANED_SINCE_ANNOTATION]: since ? since.toISOString() : null } } } as V1Namespace,
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+    undefined,
+    PatchStrategy.MergePatch,
+  );
+}
+
+/** Deletes an orphaned namespace and the chart's cluster-scoped RBAC named after it (`vc-<release>-v-<namespace>`). */
+export async function removeOrphan(client: KubeClient, namespace: string): Promise<void> {
+  const roles = await client.rbac.listClusterRole({ labelSelector: "app=vcluster" });
+  for (const role of roles.items) {
+    const name = role.metadata!.name!;
+    if (!name.endsWith(`-v-${namespace}`)) continue;
+    await deleteIfExists(client, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name } });
+    await deleteIfExists(client, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name } });
+  }
+  await deleteIfExists(client, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
 }

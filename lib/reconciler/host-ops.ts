@@ -1,9 +1,22 @@
 import { HostConnectionError, hostClient } from "@/lib/kube/client";
-import { MANAGED_BY, MANAGED_BY_LABEL, type ClusterSpec } from "@/lib/kube/cluster-spec";
-import { toKubeError } from "@/lib/kube/errors";
+import type { ClusterSpec } from "@/lib/kube/cluster-spec";
 import { driverFor } from "@/lib/kube/drivers/driver-for";
 import type { DriverStatus } from "@/lib/kube/drivers/types";
-import { deleteAll, ensureHostObjects, hostInventory, observe, removeWorkloadPods, sleep, wake, type HostInventory, type Observation } from "@/lib/kube/vcluster-ops";
+import {
+  deleteAll,
+  ensureHostObjects,
+  hostInventory,
+  listPortalNamespaces,
+  markOrphan,
+  observe,
+  removeOrphan,
+  removeWorkloadPods,
+  sleep,
+  wake,
+  type HostInventory,
+  type Observation,
+  type PortalNamespace,
+} from "@/lib/kube/vcluster-ops";
 import type { HostRow } from "./spec-from-row";
 
 // The reconciler's view of a host: the handful of idempotent operations a step uses. The default binds
@@ -28,11 +41,15 @@ export interface HostOps {
   deleteAll(spec: ClusterSpec): Promise<{ gone: boolean }>;
   /** Optional bulk read for the drift sweep (else it observes each cluster). */
   inventory?(): Promise<HostInventory>;
+  /** The portal's namespaces on the host, for the orphan sweep (absent: the host is not swept for orphans). */
+  portalNamespaces?(): Promise<PortalNamespace[]>;
+  markOrphan?(namespace: string, since: Date | null): Promise<void>;
+  removeOrphan?(namespace: string): Promise<void>;
 }
 
 /**
- * What exists on a host, from three list calls: portal namespaces, and the vcluster control planes
- * (StatefulSets and Deployments labelled app=vcluster) by `<namespace>/<name>` with their pause state.
+ * What exists on a host: portal namespaces, and the vcluster control planes (StatefulSets and Deployments labelled
+ * app=vcluster) by `<namespace>/<name>` with their pause state (lib/kube/vcluster-ops.ts hostInventory).
  */
 export type { HostInventory };
 
@@ -55,6 +72,9 @@ export const kubeHostOps: HostOpsFactory = (host) => {
     releaseStatus: (spec) => driver.status(spec),
     sleep: (spec) => sleep(client, spec),
     removeWorkloadPods: (spec) => removeWorkloadPods(client, spec),
+    portalNamespaces: () => listPortalNamespaces(client),
+    markOrphan: (namespace, since) => markOrphan(client, namespace, since),
+    removeOrphan: (namespace) => removeOrphan(client, namespace),
     wake: (spec) => wake(client, spec),
     deleteAll: (spec) => deleteAll(client, driver, spec),
     inventory: () => hostInventory(client),

@@ -30,7 +30,7 @@ import { seedTemplates } from "@/prisma/seed-data";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { SimulatedCrash } from "./errors";
 import { kubeHostOps } from "./host-ops";
-import { driftSweep, expirySweep } from "./sweeps";
+import { driftSweep, expirySweep, orphanSweep } from "./sweeps";
 import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
 import { ConcurrencyProbe, createTestTeam, waitForPhase, waitUntil } from "./test-support";
 import { Worker, type WorkerOptions } from "./worker";
@@ -248,6 +248,30 @@ describe("tenant isolation on the host", () => {
     expect((await prisma.virtualCluster.findUniqueOrThrow({ where: { id: b.id } })).phase).toBe("READY");
     expect((await driftSweep(prisma, kubeHostOps)).drifted).toBe(0);
     await dropFromHost([b]);
+  });
+
+  it("finds a portal namespace whose cluster has no live row, reports it, and removes it after the grace period", async () => {
+    startWorker();
+    const c = await request();
+    const keep = await request();
+    await Promise.all([waitForPhase(prisma, c.id, "READY", 120_000), waitForPhase(prisma, keep.id, "READY", 120_000)]);
+    await Promise.all(workers.splice(0).map((w) => w.stop({ timeoutMs: 5_000 })));
+    // The row ends without its namespace (a crash between the two, a restored backup, a hand edit).
+    await prisma.virtualCluster.update({ where: { id: c.id }, data: { phase: "DELETED", desiredState: "DELETED" } });
+    const mine = (ns: string) => ns.startsWith(`vc-${slug}-`);
+    const t0 = new Date();
+    expect(await orphanSweep(prisma, kubeHostOps, { graceMs: 60_000, now: t0, only: mine })).toEqual({ found: 1, removed: 0, cleared: 0 });
+    const marked = await kube.core.readNamespace({ name: c.namespace! });
+    expect(marked.metadata?.annotations?.["vcluster-portal.dev/orphaned-since"]).toBe(t0.toISOString());
+    expect(await prisma.auditEvent.count({ where: { action: "host.orphan.detected", actorEmail: "system" } })).toBe(1);
+    // Within the grace period nothing is removed, however often the sweep runs.
+    expect(await orphanSweep(prisma, kubeHostOps, { graceMs: 60_000, now: new Date(t0.getTime() + 30_000), only: mine })).toEqual({ found: 0, removed: 0, cleared: 0 });
+    expect(await orphanSweep(prisma, kubeHostOps, { graceMs: 60_000, now: new Date(t0.getTime() + 61_000), only: mine })).toEqual({ found: 0, removed: 1, cleared: 0 });
+    await waitUntil("the orphan namespace gone", async () => (await orNull(kube.core.readNamespace({ name: c.namespace! }))) === null, 90_000, 500);
+    expect(await prisma.auditEvent.count({ where: { action: "host.orphan.removed" } })).toBe(1);
+    // The live cluster beside it was never touched.
+    expect((await kube.core.readNamespace({ name: keep.namespace! })).metadata?.annotations?.["vcluster-portal.dev/orphaned-since"]).toBeUndefined();
+    await dropFromHost([keep]);
   });
 
   it("two live clusters can never hold one namespace on a host (database constraint)", async () => {

@@ -9,7 +9,7 @@ import { SimulatedCrash, StepAborted } from "./errors";
 import { kubeHostOps, type HostOpsFactory } from "./host-ops";
 import { claimDue, msUntilNextDue, ReconcileListener, releaseAllOf, releaseClaim, renewLease, type Claim } from "./queue";
 import { reconcileCluster, type StepHooks, type StepOptions } from "./reconcile-cluster";
-import { approvalTimeoutSweep, driftSweep, expirySweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
+import { approvalTimeoutSweep, driftSweep, expirySweep, orphanSweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
 
 // The reconciler loop: claim due clusters (up to `concurrency` at once), run one step each while renewing
 // the lease, release with the step's verdict, sleep until the next row is due or a NOTIFY arrives. Any number
@@ -21,7 +21,7 @@ export type WorkerHooks = StepHooks & {
   stepFinished?: (clusterId: string, workerId: string) => void;
 };
 
-export type SweepIntervals = { expiryMs: number; driftMs: number; usageMs: number; approvalsMs: number };
+export type SweepIntervals = { expiryMs: number; driftMs: number; usageMs: number; approvalsMs: number; orphansMs: number };
 
 export type WorkerOptions = {
   db: PrismaClient;
@@ -35,6 +35,8 @@ export type WorkerOptions = {
   hostOps?: HostOpsFactory;
   hooks?: WorkerHooks;
   step?: Partial<StepOptions>;
+  /** Orphaned namespaces are removed this long after they were found; default 60. */
+  orphanGraceMinutes?: number;
   /** Pending requests older than this are rejected (0 = never); default 168. */
   approvalTimeoutHours?: number;
   /** false disables the periodic sweeps (e.g. tests that run them by hand). */
@@ -46,7 +48,7 @@ export type WorkerOptions = {
   log?: Logger;
 };
 
-export const DEFAULT_SWEEPS: SweepIntervals = { expiryMs: 30_000, driftMs: 60_000, usageMs: 60 * 60_000, approvalsMs: 5 * 60_000 };
+export const DEFAULT_SWEEPS: SweepIntervals = { expiryMs: 30_000, driftMs: 60_000, usageMs: 60 * 60_000, approvalsMs: 5 * 60_000, orphansMs: 5 * 60_000 };
 
 /**
  * A worker id unique to this process: leases are released by owner, so two replicas sharing one id (a fixed
@@ -272,6 +274,7 @@ export class Worker {
     schedule("expiry", iv.expiryMs, () => expirySweep(this.db, { log: this.log }), 1_000);
     schedule("drift", iv.driftMs, () => driftSweep(this.db, this.hostOps, { log: this.log }), Math.min(iv.driftMs, 15_000));
     schedule("usage", iv.usageMs, () => usageSnapshotSweep(this.db), 2_000);
+    schedule("orphans", iv.orphansMs, () => orphanSweep(this.db, this.hostOps, { graceMs: (this.opts.orphanGraceMinutes ?? 60) * 60_000, log: this.log }), 30_000);
     schedule("approvals", iv.approvalsMs, () => approvalTimeoutSweep(this.db, { timeoutHours: this.opts.approvalTimeoutHours ?? 168, log: this.log }), 5_000);
   }
 
