@@ -59,6 +59,8 @@ const ZEnv = z
     RECONCILE_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
     // Requests nobody decided on are rejected after this long, freeing the quota they hold; 0 = never.
     APPROVAL_TIMEOUT_HOURS: z.coerce.number().int().min(0).default(168),
+    // Deadline of one request to a host's API server (a hung server must not hang a step).
+    KUBE_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
     // A portal namespace without a live cluster is reported at once and removed after this grace period.
     ORPHAN_GRACE_MINUTES: z.coerce.number().int().min(1).default(60),
     // The worker process serves its Prometheus metrics here (0 = off).

@@ -103,10 +103,14 @@ export function requestLabels(method: string, url: string, contentType?: string)
 
 // ───────────────────────────── rate-limited, instrumented transport ─────────────────────────────
 
-/** Wraps client-node's HTTP library: waits for a token, sends, records metrics. */
+/**
+ * Wraps client-node's HTTP library: waits for a token, sends with a deadline, records metrics. The deadline
+ * matters for an API server that accepts connections and never answers: without it a step would hang for good.
+ */
 export class RateLimitedHttpLibrary implements HttpLibrary {
   constructor(
     private readonly limiter: TokenBucket,
+    private readonly timeoutMs: number,
     private readonly inner: HttpLibrary = new IsomorphicFetchHttpLibrary(),
   ) {}
 
@@ -116,6 +120,9 @@ export class RateLimitedHttpLibrary implements HttpLibrary {
 
   private async sendAsync(request: RequestContext): Promise<ResponseContext> {
     const waited = await this.limiter.acquire(request.getSignal());
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const own = request.getSignal();
+    request.setSignal(own ? AbortSignal.any([own, deadline]) : deadline);
     kubeRateLimitWait.observe(waited / 1000);
     const { verb, resource } = requestLabels(request.getHttpMethod(), request.getUrl(), request.getHeaders()["Content-Type"]);
     const start = performance.now();
@@ -150,13 +157,15 @@ export interface ClientOptions {
   id: string;
   qps: number;
   burst: number;
+  /** Deadline of one request; default KUBE_REQUEST_TIMEOUT_SECONDS. */
+  timeoutMs?: number;
   kubeconfigFile?: KubeClient["kubeconfigFile"];
 }
 
 /** A rate-limited, instrumented client for any KubeConfig (uncached; prefer hostClient for hosts). */
 export function kubeClientFromConfig(kc: KubeConfig, opts: ClientOptions): KubeClient {
   const limiter = new TokenBucket(opts.qps, opts.burst);
-  const config = configurationFor(kc, new RateLimitedHttpLibrary(limiter));
+  const config = configurationFor(kc, new RateLimitedHttpLibrary(limiter, opts.timeoutMs ?? env().KUBE_REQUEST_TIMEOUT_SECONDS * 1000));
   return {
     hostId: opts.id,
     kc,

@@ -91,6 +91,7 @@ export function networkErrorCode(e: unknown): string | undefined {
     const code = (cur as { code?: unknown }).code;
     if (typeof code === "string" && (NETWORK_CODES.has(code) || code.startsWith("UND_ERR"))) return code;
     if (cur instanceof Error && cur.name === "AbortError") return "ABORTED";
+    if (cur instanceof Error && cur.name === "TimeoutError") return "ETIMEDOUT";
     cur = (cur as { cause?: unknown }).cause;
   }
   return undefined;

@@ -9,7 +9,7 @@ import { SimulatedCrash, StepAborted } from "./errors";
 import { kubeHostOps, type HostOpsFactory } from "./host-ops";
 import { claimDue, msUntilNextDue, ReconcileListener, releaseAllOf, releaseClaim, renewLease, type Claim } from "./queue";
 import { reconcileCluster, type StepHooks, type StepOptions } from "./reconcile-cluster";
-import { approvalTimeoutSweep, driftSweep, expirySweep, orphanSweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
+import { approvalTimeoutSweep, credentialRevocationSweep, driftSweep, expirySweep, orphanSweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
 
 // The reconciler loop: claim due clusters (up to `concurrency` at once), run one step each while renewing
 // the lease, release with the step's verdict, sleep until the next row is due or a NOTIFY arrives. Any number
@@ -21,7 +21,7 @@ export type WorkerHooks = StepHooks & {
   stepFinished?: (clusterId: string, workerId: string) => void;
 };
 
-export type SweepIntervals = { expiryMs: number; driftMs: number; usageMs: number; approvalsMs: number; orphansMs: number };
+export type SweepIntervals = { expiryMs: number; driftMs: number; usageMs: number; approvalsMs: number; orphansMs: number; revocationsMs: number };
 
 export type WorkerOptions = {
   db: PrismaClient;
@@ -48,7 +48,7 @@ export type WorkerOptions = {
   log?: Logger;
 };
 
-export const DEFAULT_SWEEPS: SweepIntervals = { expiryMs: 30_000, driftMs: 60_000, usageMs: 60 * 60_000, approvalsMs: 5 * 60_000, orphansMs: 5 * 60_000 };
+export const DEFAULT_SWEEPS: SweepIntervals = { expiryMs: 30_000, driftMs: 60_000, usageMs: 60 * 60_000, approvalsMs: 5 * 60_000, orphansMs: 5 * 60_000, revocationsMs: 15_000 };
 
 /**
  * A worker id unique to this process: leases are released by owner, so two replicas sharing one id (a fixed
@@ -186,15 +186,24 @@ export class Worker {
     this.opts.hooks?.stepStarted?.(claim.id, this.id);
     const log = this.log.child({ clusterId: claim.id });
     const renewEvery = Math.max(200, (this.leaseSeconds * 1000) / 3);
+    let renewedAt = Date.now();
     const renewal = setInterval(() => {
       renewLease(this.db, claim.id, this.id, this.leaseSeconds)
         .then((ok) => {
-          if (!ok && !abort.signal.aborted) {
+          if (ok) renewedAt = Date.now();
+          else if (!abort.signal.aborted) {
             log.warn("lease lost during a step; abandoning it");
             abort.abort(new StepAborted("lease-lost"));
           }
         })
-        .catch((e: Error) => log.warn({ err: e.message }, "lease renewal failed"));
+        .catch((e: Error) => {
+          // The database is unreachable: once the lease may have run out, another worker may own the cluster.
+          // Stop before that, rather than act on a claim that is no longer ours.
+          if (Date.now() - renewedAt >= this.leaseSeconds * 1000 * 0.8 && !abort.signal.aborted) {
+            log.warn({ err: e.message }, "lease could not be renewed before it runs out; abandoning the step");
+            abort.abort(new StepAborted("lease-lost"));
+          } else log.warn({ err: e.message }, "lease renewal failed; retrying");
+        });
     }, renewEvery);
 
     const done = (async () => {
@@ -275,6 +284,8 @@ export class Worker {
     schedule("drift", iv.driftMs, () => driftSweep(this.db, this.hostOps, { log: this.log }), Math.min(iv.driftMs, 15_000));
     schedule("usage", iv.usageMs, () => usageSnapshotSweep(this.db), 2_000);
     schedule("orphans", iv.orphansMs, () => orphanSweep(this.db, this.hostOps, { graceMs: (this.opts.orphanGraceMinutes ?? 60) * 60_000, log: this.log }), 30_000);
+    // Short: a woken cluster must refuse revoked people's tokens soon after it is READY again.
+    schedule("revocations", iv.revocationsMs, () => credentialRevocationSweep(this.db, { log: this.log }), 3_000);
     schedule("approvals", iv.approvalsMs, () => approvalTimeoutSweep(this.db, { timeoutHours: this.opts.approvalTimeoutHours ?? 168, log: this.log }), 5_000);
   }
 
