@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Server } from "lucide-react";
+import { HostDrainButton } from "@/components/admin/host-drain";
 import { HostToggle } from "@/components/admin/host-toggle";
 import { LocalHostState } from "@/components/admin/local-host-state";
 import { PageHeader } from "@/components/admin/page-header";
@@ -13,7 +14,7 @@ import { formatCpu, formatMemory } from "@/components/teams/units";
 import { listHosts } from "@/lib/domain/list-hosts";
 import { readLocalHostStatus } from "@/lib/kube/local-host-status";
 import { adminContext } from "../guard";
-import { setHostEnabledAction } from "./actions";
+import { drainHostAction, setHostEnabledAction } from "./actions";
 
 export const metadata: Metadata = { title: "Host clusters" };
 
@@ -41,6 +42,7 @@ export default async function HostsPage() {
                   <>
                     <Badge tone={h.enabled ? "success" : "neutral"} dot>{h.enabled ? "Enabled" : "Disabled"}</Badge>
                     <HostToggle host={{ id: h.id, name: h.name, enabled: h.enabled }} action={setHostEnabledAction} />
+                    {h.used.clusters > 0 ? <HostDrainButton host={{ id: h.id, name: h.name }} liveClusters={h.used.clusters} action={drainHostAction} /> : null}
                   </>
                 }
               />
