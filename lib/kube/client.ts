@@ -153,11 +153,13 @@ function configurationFor(kc: KubeConfig, httpApi: HttpLibrary): Configuration {
   });
 }
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export interface ClientOptions {
   id: string;
   qps: number;
   burst: number;
-  /** Deadline of one request; default KUBE_REQUEST_TIMEOUT_SECONDS. */
+  /** Deadline of one request; default 30 s (hostClient: KUBE_REQUEST_TIMEOUT_SECONDS). */
   timeoutMs?: number;
   kubeconfigFile?: KubeClient["kubeconfigFile"];
 }
@@ -165,7 +167,7 @@ export interface ClientOptions {
 /** A rate-limited, instrumented client for any KubeConfig (uncached; prefer hostClient for hosts). */
 export function kubeClientFromConfig(kc: KubeConfig, opts: ClientOptions): KubeClient {
   const limiter = new TokenBucket(opts.qps, opts.burst);
-  const config = configurationFor(kc, new RateLimitedHttpLibrary(limiter, opts.timeoutMs ?? env().KUBE_REQUEST_TIMEOUT_SECONDS * 1000));
+  const config = configurationFor(kc, new RateLimitedHttpLibrary(limiter, opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   return {
     hostId: opts.id,
     kc,
@@ -268,7 +270,8 @@ export function hostClient(host: HostClusterConnection): KubeClient {
   } else if (host.connection === "LOCAL" && kubeconfigEnv && !kubeconfigEnv.includes(path.delimiter)) {
     kubeconfigFile = async () => ({ path: kubeconfigEnv, cleanup: async () => {} });
   }
-  const client = kubeClientFromConfig(kc, { id: host.id, qps: host.clientQps, burst: host.clientBurst, kubeconfigFile });
+  const timeoutMs = env().KUBE_REQUEST_TIMEOUT_SECONDS * 1000;
+  const client = kubeClientFromConfig(kc, { id: host.id, qps: host.clientQps, burst: host.clientBurst, kubeconfigFile, timeoutMs });
   cache.set(host.id, { fingerprint: fp, client });
   return client;
 }
