@@ -1,12 +1,13 @@
 export {};
 
 /**
- * npm run bench [-- pages|provisioning]: benchmarks that print ratios against a baseline measured in the
+ * npm run bench [-- pages|provisioning|sweeps]: benchmarks that print ratios against a baseline measured in the
  * same run. Not tests: nothing here asserts a time.
  */
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   pages: () => import("./pages"),
   provisioning: () => import("./provisioning"),
+  sweeps: () => import("./sweeps"),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
