@@ -5,8 +5,10 @@
 // Set VCP_KEEP_TEST_CLUSTER=1 to keep it running for faster reruns (`npm run k8s:down -- --name test` stops it).
 import { clusterUsers } from "./cluster-users";
 
-// Override the port base (VCP_TEST_PORT_BASE) to run a second checkout's tests beside this one's.
-export const TEST_CLUSTER = { name: "test", portBase: Number(process.env.VCP_TEST_PORT_BASE) || 17400 } as const;
+// Override the port base (VCP_TEST_PORT_BASE) to run tests beside another run: a cluster of its own, with its
+// own name (so its state directory is its own too).
+const portBase = Number(process.env.VCP_TEST_PORT_BASE) || 17400;
+export const TEST_CLUSTER = { name: portBase === 17400 ? "test" : `test-${portBase}`, portBase } as const;
 
 type ClusterModule = typeof import("../k8s/cluster");
 
@@ -23,7 +25,7 @@ async function loadClusterModule(): Promise<ClusterModule> {
   }
 }
 
-const users = clusterUsers("test");
+const users = clusterUsers(TEST_CLUSTER.name);
 
 async function stopIfUnused(k8s: ClusterModule, log: (line: string) => void): Promise<void> {
   if (process.env.VCP_KEEP_TEST_CLUSTER === "1") return;
