@@ -8,7 +8,8 @@
 // by scripts/k8s/cluster.int.test.ts (`test-k8s`) and by ad-hoc instances such as `bench`.
 import { clusterUsers } from "./cluster-users";
 
-export const SECOND_HOST = { name: "test-b", portBase: Number(process.env.VCP_TEST_B_PORT_BASE) || 18600 } as const;
+const portBaseB = Number(process.env.VCP_TEST_B_PORT_BASE) || 18600;
+export const SECOND_HOST = { name: portBaseB === 18600 ? "test-b" : `test-b-${portBaseB}`, portBase: portBaseB } as const;
 
 const users = clusterUsers("test-b");
 
