@@ -11,7 +11,7 @@ import { clusterUsers } from "./cluster-users";
 const portBaseB = Number(process.env.VCP_TEST_B_PORT_BASE) || 18600;
 export const SECOND_HOST = { name: portBaseB === 18600 ? "test-b" : `test-b-${portBaseB}`, portBase: portBaseB } as const;
 
-const users = clusterUsers("test-b");
+const users = clusterUsers(SECOND_HOST.name);
 
 export interface SecondHost {
   name: string;
