@@ -157,7 +157,12 @@ export class Worker {
         if (free > 0) {
           const claims = await claimDue(this.db, { owner: this.id, limit: free, leaseSeconds: this.leaseSeconds });
           claimed = claims.length;
-          for (const c of claims) this.runStep(c);
+          for (const c of claims) {
+            // Our own lease can run out while a step waits on an unreachable database; claiming the cluster
+            // again must not start a second step of it beside the first (which still holds its abort signal).
+            if (this.inflight.has(c.id)) this.log.warn({ clusterId: c.id }, "claimed a cluster this worker is still reconciling; leaving it to the running step");
+            else this.runStep(c);
+          }
         }
         dbFailures = 0;
         if (this.state !== "running") break;
@@ -258,7 +263,8 @@ export class Worker {
         reconcileStepDuration.observe({ intent }, (performance.now() - started) / 1000);
         reconcileInflight.dec();
         this.opts.hooks?.stepFinished?.(claim.id, this.id);
-        this.inflight.delete(claim.id);
+        // Only our own entry: never another run's.
+        if (this.inflight.get(claim.id)?.abort === abort) this.inflight.delete(claim.id);
         this.kick();
       }
     })();
