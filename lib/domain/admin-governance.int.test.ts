@@ -1,5 +1,6 @@
 // Integration: the admin pages' use cases (all-clusters, audit log, templates, quotas, hosts) against a real Postgres.
 import { beforeAll, describe, expect, it } from "vitest";
+import { listCatalog } from "@/lib/domain/catalog";
 import { createTemplateVersion, type TCreateTemplateVersion } from "@/lib/domain/create-template-version";
 import { deprecateTemplateVersion } from "@/lib/domain/deprecate-template-version";
 import { decodeCursor } from "@/lib/domain/keyset-cursor";
@@ -182,6 +183,48 @@ describe("templates (admin)", () => {
     await expectAppError(deprecateTemplateVersion(admin, { templateSlug: "sandbox", version: 99 }), "NOT_FOUND");
     await expectAppError(deprecateTemplateVersion(dev, { templateSlug: "sandbox", version: 2 }), "FORBIDDEN");
   });
+
+  it("refuses settings that widen host privileges unless an admin marks the version privileged, shown in the catalog and the audit log", async () => {
+    const count = await prisma.templateVersion.count();
+    const values = [
+      "controlPlane:",
+      "  backingStore: { database: { embedded: { enabled: true } } }",
+      "  statefulSet:",
+      "    security:",
+      "      containerSecurityContext: { privileged: true }",
+      "rbac:",
+      "  clusterRole:",
+      '    extraRules: [{ apiGroups: [""], resources: [nodes], verbs: [get] }]',
+      "",
+    ].join("\n");
+    const refused = await expectAppError(createTemplateVersion(admin, base({ valuesYaml: values })), "VALIDATION");
+    expect(refused.fieldErrors?.valuesYaml).toEqual([
+      "controlPlane.statefulSet.security.containerSecurityContext: sets the control plane container's security context on the host (privileged, capabilities, user). This widens host privileges; mark the version privileged (admins only) to publish it.",
+      "rbac.clusterRole.extraRules: adds host-wide rules to the control plane's ClusterRole. This widens host privileges; mark the version privileged (admins only) to publish it.",
+    ]);
+    const pss = await expectAppError(createTemplateVersion(admin, base({ podSecurityStandard: "privileged" })), "VALIDATION");
+    expect(pss.fieldErrors?.podSecurityStandard).toEqual([
+      "podSecurityStandard: the host namespace then admits privileged pods, i.e. access to its nodes. This widens host privileges; mark the version privileged (admins only) to publish it.",
+    ]);
+    await expectAppError(createTemplateVersion(await ctxFor("lead.payments@example.com"), base({ valuesYaml: values, privileged: true })), "FORBIDDEN");
+    expect(await prisma.templateVersion.count()).toBe(count);
+
+    const v = await createTemplateVersion(admin, base({ valuesYaml: values, privileged: "true" }));
+    expect(v.privileged).toBe(true);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "template.version.create", targetId: v.templateId }, orderBy: { createdAt: "desc" } });
+    expect(audit.details).toMatchObject({
+      version: v.version,
+      privileged: true,
+      privilegedKeys: ["controlPlane.statefulSet.security.containerSecurityContext", "rbac.clusterRole.extraRules"],
+    });
+    expect((await listCatalog(admin)).find((t) => t.slug === "sandbox")).toMatchObject({ version: v.version, privileged: true });
+    // an ordinary version is recorded as not privileged
+    const plain = await createTemplateVersion(admin, base({ description: "back to plain" }));
+    expect(plain.privileged).toBe(false);
+    const plainAudit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "template.version.create", targetId: v.templateId }, orderBy: { createdAt: "desc" } });
+    expect(plainAudit.details).toMatchObject({ version: plain.version, privileged: false });
+    expect((await listCatalog(admin)).find((t) => t.slug === "sandbox")).toMatchObject({ version: plain.version, privileged: false });
+  });
 });
 
 describe("teams, quotas and hosts (admin)", () => {
@@ -237,6 +280,10 @@ describe("audit log (admin)", () => {
     const byTeam = await listAuditEvents(admin, { team: "payments", limit: 200 });
     expect(byTeam.items.every((e) => e.team?.slug === "payments")).toBe(true);
     const byAction = await listAuditEvents(admin, { action: "team.quota.update" });
+    // Whole segments, not exact ids: "quota" and "team.quota" find it too; a bare substring does not.
+    expect((await listAuditEvents(admin, { action: "quota" })).items.map((e) => e.id)).toEqual(byAction.items.map((e) => e.id));
+    expect((await listAuditEvents(admin, { action: "team.quota" })).items.map((e) => e.id)).toEqual(byAction.items.map((e) => e.id));
+    expect((await listAuditEvents(admin, { action: "uota" })).items).toHaveLength(0);
     expect(byAction.items).toHaveLength(2);
     const today = new Date().toISOString().slice(0, 10);
     expect((await listAuditEvents(admin, { from: today, to: today, limit: 200 })).items).toHaveLength(all.items.length);

@@ -54,7 +54,7 @@ export async function listAuditEvents(ctx: DomainContext, raw: TListAuditEvents)
     if (!team) return { items: [], olderCursor: null, newerCursor: null };
     where.push({ teamId: team.id });
   }
-  if (input.action) where.push({ action: input.action });
+  if (input.action) where.push({ OR: actionMatches(input.action) });
   if (input.from) where.push({ createdAt: { gte: new Date(`${input.from}T00:00:00Z`) } });
   if (input.to) where.push({ createdAt: { lt: new Date(Date.parse(`${input.to}T00:00:00Z`) + 86_400_000) } });
 
@@ -80,4 +80,14 @@ export async function auditActionNames(ctx: DomainContext): Promise<string[]> {
     )
     SELECT action FROM a WHERE action IS NOT NULL LIMIT 200`;
   return rows.map((r) => r.action);
+}
+
+/**
+ * An action filter matches whole dotted segments, so people need not know the exact ids: `cluster.sleep` is
+ * found by `cluster.sleep`, `sleep` and `cluster`; `quota` finds `team.quota.update`. Never a bare substring
+ * (`lee` does not find `cluster.sleep`).
+ */
+export function actionMatches(filter: string): { action: string | { startsWith: string } | { endsWith: string } | { contains: string } }[] {
+  const f = filter.trim().replace(/^\.+|\.+$/g, "");
+  return [{ action: f }, { action: { startsWith: `${f}.` } }, { action: { endsWith: `.${f}` } }, { action: { contains: `.${f}.` } }];
 }

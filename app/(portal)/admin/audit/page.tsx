@@ -33,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <FilterForm action="/admin/audit" active={active} label="Filter audit events">
         <FilterInput name="actor" label="Actor e-mail" defaultValue={params.actor} placeholder="admin@example.com" />
         <FilterInput name="team" label="Team (slug)" defaultValue={params.team} placeholder="payments" />
-        <FilterInput name="action" label="Action" defaultValue={params.action} placeholder="cluster.approve" list="audit-actions" />
+        <FilterInput name="action" label="Action" defaultValue={params.action} placeholder="sleep, cluster or cluster.sleep" list="audit-actions" />
         <datalist id="audit-actions">
           {actions.map((a) => (
             <option key={a} value={a} />
