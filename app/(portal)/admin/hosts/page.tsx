@@ -41,7 +41,7 @@ export default async function HostsPage() {
                 actions={
                   <>
                     <Badge tone={h.enabled ? "success" : "neutral"} dot>{h.enabled ? "Enabled" : "Disabled"}</Badge>
-                    <HostToggle host={{ id: h.id, name: h.name, enabled: h.enabled }} action={setHostEnabledAction} />
+                    <HostToggle host={{ id: h.id, name: h.name, enabled: h.enabled }} onlyEnabledHost={h.enabled && hosts.filter((x) => x.enabled).length === 1} action={setHostEnabledAction} />
                     {h.used.clusters > 0 ? <HostDrainButton host={{ id: h.id, name: h.name }} liveClusters={h.used.clusters} action={drainHostAction} /> : null}
                   </>
                 }
