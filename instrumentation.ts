@@ -4,9 +4,8 @@ export async function register() {
   const { ConfigError, env } = await import("@/lib/env");
   try {
     env();
-    // Fails at start-up, not on the first request, when the dev sign-in is misconfigured or the secret is missing.
-    const { authSecret, devLoginEnabled } = await import("@/lib/auth/config");
-    devLoginEnabled();
+    // Fails at start-up, not on the first sign-in, when the session secret is missing.
+    const { authSecret } = await import("@/lib/auth/config");
     authSecret();
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 // vitest runs with NODE_ENV=test, where lib/env.ts requires a real encryption key (only an explicit
 // NODE_ENV=development may use the built-in one): one random key per run.
 const PORTAL_ENCRYPTION_KEY = process.env.PORTAL_ENCRYPTION_KEY ?? randomBytes(32).toString("base64");
+// Auth.js's session secret: there is no built-in one either (lib/auth/config.ts authSecret()).
+const AUTH_SECRET = process.env.AUTH_SECRET ?? randomBytes(32).toString("base64");
 const exclude = [...configDefaults.exclude, "**/node_modules/**", "**/.next/**", "**/.data/**", "e2e/**", "lib/generated/**"];
 
 export default defineConfig({
@@ -28,7 +30,7 @@ export default defineConfig({
           exclude: [...exclude, "**/*.int.test.ts", "**/*.int.test.tsx"],
           // No services in this tier. lib/env.ts requires DATABASE_URL: give it an unreachable one, which also
           // keeps a developer's real DATABASE_URL away from unit tests.
-          env: { DATABASE_URL: "postgres://unit-tests@127.0.0.1:9/no-database-in-unit-tests", PORTAL_ENCRYPTION_KEY },
+          env: { DATABASE_URL: "postgres://unit-tests@127.0.0.1:9/no-database-in-unit-tests", PORTAL_ENCRYPTION_KEY, AUTH_SECRET },
         },
       },
       {
@@ -42,7 +44,7 @@ export default defineConfig({
           // The reconciler logs every retry; a failing test still shows its own assertion.
           // Route handlers are called as if behind a reverse proxy on loopback, so X-Forwarded-For in a test
           // request names the client (lib/net/trusted-proxies.ts).
-          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error", PORTAL_ENCRYPTION_KEY, TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? "127.0.0.1, ::1" },
+          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error", PORTAL_ENCRYPTION_KEY, AUTH_SECRET, TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? "127.0.0.1, ::1" },
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // 2 cores: two files at a time (each has its own database and namespace prefix).

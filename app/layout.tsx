@@ -7,6 +7,9 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "vcluster portal", template: "%s · vcluster portal" },
   description: "Self-service virtual Kubernetes clusters for your teams.",
+  // public/: the icon in every size a browser asks for, and the web app manifest.
+  icons: { icon: [{ url: "/favicon.ico", sizes: "16x16 32x32 48x48" }, { url: "/icon.svg", type: "image/svg+xml" }], apple: "/apple-touch-icon.png" },
+  manifest: "/manifest.webmanifest",
 };
 
 // Set the theme class before first paint so dark mode never flashes.

@@ -8,10 +8,9 @@ import { AdminTokensPage, TokensPage } from "./pages/tokens-page";
 // everyone's tokens.
 
 const suffix = Math.random().toString(36).slice(2, 6);
-const hideDevIndicator = "nextjs-portal { display: none !important; }";
 
 async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/api-tokens-${name}.png`, fullPage: true, style: hideDevIndicator });
+  await page.screenshot({ path: `test-results/api-tokens-${name}.png`, fullPage: true });
 }
 
 /** GET /api/v1/clusters with a bearer token, through the running portal. */

@@ -12,16 +12,15 @@ import { RequestPage } from "./pages/request-page";
 
 const docsShots = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
 
-// The Next.js dev indicator is not part of the product; toasts are hidden only in the README's copies.
-const hideDevIndicator = "nextjs-portal { display: none !important; }";
+// The e2e tier runs the production build (no dev overlay); toasts are hidden only in the README's copies.
 const hideToasts = "[data-sonner-toaster] { display: none !important; }";
 
 /** Screenshot into test-results/, and for the README also into docs/screenshots/<name>.png. */
 async function shot(page: import("@playwright/test").Page, name: string, forDocs = false) {
-  await page.screenshot({ path: `test-results/developer-${name}.png`, fullPage: true, style: hideDevIndicator });
+  await page.screenshot({ path: `test-results/developer-${name}.png`, fullPage: true });
   if (forDocs) {
     mkdirSync(docsShots, { recursive: true });
-    await page.screenshot({ path: path.join(docsShots, `${name}.png`), fullPage: true, style: `${hideDevIndicator}\n${hideToasts}` });
+    await page.screenshot({ path: path.join(docsShots, `${name}.png`), fullPage: true, style: hideToasts });
   }
 }
 

@@ -38,7 +38,7 @@ test("the lead sees usage change after a member requests a cluster", async ({ br
   const lead = await leadContext.newPage();
   await signInAs(lead, "lead.payments@example.com");
   const team = new TeamPage(lead);
-  // The lead's nav points at the team page (opened directly: in `next dev` the first visit compiles the route).
+  // The lead's nav points at the team page.
   await expect(lead.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team", exact: true })).toHaveAttribute("href", "/teams/payments");
   await team.goto("payments");
   await expect(team.heading).toHaveText("Payments");

@@ -22,7 +22,7 @@ describe("configuration", () => {
     const env = parseEnv(base);
     expect(env.NODE_ENV).toBe("development");
     expect(env.AUTH_OIDC_GROUPS_CLAIM).toBe("groups");
-    expect(env.AUTH_DEV_LOGIN).toBe(false);
+    expect(env).not.toHaveProperty("AUTH_DEV_LOGIN"); // the development sign-in is gone: one sign-in path, OIDC
   });
 
   it("names the variable when DATABASE_URL is missing or malformed", () => {
@@ -30,18 +30,37 @@ describe("configuration", () => {
     expect(problems({ DATABASE_URL: "mysql://x" })[0]).toMatch(/^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
   });
 
-  it("refuses the development sign-in and a missing OIDC secret in production", () => {
+  it("refuses a missing OIDC secret in production", () => {
     const p = problems({
       ...base,
       NODE_ENV: "production",
-      AUTH_DEV_LOGIN: "true",
+      AUTH_URL: "https://portal.example.com",
       AUTH_SECRET: "x".repeat(40),
       PORTAL_ENCRYPTION_KEY: Buffer.alloc(32).toString("base64"),
       AUTH_OIDC_ISSUER: "https://idp.example.com",
       AUTH_OIDC_CLIENT_ID: "portal",
     });
-    expect(p).toContain("AUTH_DEV_LOGIN the development sign-in refuses to run with NODE_ENV=production; unset it and configure AUTH_OIDC_*");
-    expect(p).toContain("AUTH_OIDC_CLIENT_SECRET is required in production when single sign-on is configured");
+    expect(p).toEqual(["AUTH_OIDC_CLIENT_SECRET is required in production when single sign-on is configured"]);
+  });
+
+  it("in production requires AUTH_SECRET, AUTH_URL and an OIDC provider, and accepts what npm start generates", () => {
+    expect(problems({ ...base, NODE_ENV: "production", PORTAL_ENCRYPTION_KEY: KEY })).toEqual([
+      "AUTH_SECRET is required in production",
+      "AUTH_URL is required in production (the portal's public URL; Auth.js refuses untrusted hosts)",
+      "AUTH_OIDC_ISSUER is required in production: configure an OpenID Connect provider",
+    ]);
+    // scripts/start.ts: generated secrets (.data/secrets.json), http://localhost and the local provider.
+    const e = parseEnv({
+      ...base,
+      NODE_ENV: "production",
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      AUTH_URL: "http://localhost:3000",
+      PORTAL_ENCRYPTION_KEY: KEY,
+      AUTH_OIDC_ISSUER: "http://localhost:3001",
+      AUTH_OIDC_CLIENT_ID: "vcluster-portal-local",
+      AUTH_OIDC_CLIENT_SECRET: randomBytes(32).toString("base64url"),
+    });
+    expect(e.NODE_ENV).toBe("production");
   });
 
   it("checks the encryption key length", () => {

@@ -60,8 +60,12 @@ if (!process.env.DATABASE_URL) {
   const port = existsSync(pid) ? readFileSync(pid, "utf8").split("\n")[3]?.trim() : undefined;
   if (!port) fail("DATABASE_URL is not set and no embedded database is running. Start the portal (npm start) or set DATABASE_URL.");
   process.env.DATABASE_URL = `postgres://portal:portal@127.0.0.1:${port}/portal`;
-  // The embedded database is the local development default (npm start runs with NODE_ENV=development too).
-  (process.env as Record<string, string | undefined>).NODE_ENV ??= "development";
+  // The embedded database belongs to `npm start`: use the encryption key it generated (.data/secrets.json).
+  // Nothing here encrypts; lib/env.ts only needs a key outside NODE_ENV=development.
+  const secrets = path.resolve(import.meta.dirname, "..", ".data", "secrets.json");
+  const key = existsSync(secrets) ? (JSON.parse(readFileSync(secrets, "utf8")) as { PORTAL_ENCRYPTION_KEY?: string }).PORTAL_ENCRYPTION_KEY : undefined;
+  if (key) process.env.PORTAL_ENCRYPTION_KEY ??= key;
+  else (process.env as Record<string, string | undefined>).NODE_ENV ??= "development";
 }
 
 const { createPrisma } = await import("@/lib/db/client");

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, inputClasses } from "@/components/ui/field";
 import { formatCpu, formatMemory } from "@/components/teams/units";
-import { checkLicensedValues, checkParametersJson, checkValuesYaml, formatParameters } from "@/lib/domain/template-draft";
+import { checkLicensedValues, checkParametersJson, checkPrivilegedValues, checkValuesYaml, formatParameters } from "@/lib/domain/template-draft";
 import { SUPPORTED_CHART_VERSIONS, isSupportedChartVersion, kubernetesMinorVersions } from "@/lib/vcluster/chart-versions";
 import type { ActionState } from "@/lib/server/action";
 
@@ -26,6 +26,10 @@ export type VersionDraft = {
   expiryAction: "DELETE" | "SLEEP";
   podSecurityStandard: "privileged" | "baseline" | "restricted";
   isolateNetwork: boolean;
+  /** ClusterRole each person's ServiceAccount is bound to inside the virtual cluster. */
+  tenantRole: string;
+  /** The values may widen host privileges (lib/vcluster/privileged-keys.ts). */
+  privileged: boolean;
 };
 
 export type CreateVersionState = ActionState<{ version: number }>;
@@ -67,6 +71,11 @@ export function TemplateVersionForm({
     () => (yamlCheck.ok && isSupportedChartVersion(draft.chartVersion) ? checkLicensedValues(draft.chartVersion, yamlCheck.value) : []),
     [yamlCheck, draft.chartVersion],
   );
+  // Settings that widen host privileges: refused unless the version is marked privileged (the server checks again).
+  const privilegedErrors = useMemo(
+    () => (yamlCheck.ok ? checkPrivilegedValues(yamlCheck.value, { podSecurityStandard: draft.podSecurityStandard, privileged: draft.privileged }) : { valuesYaml: [], podSecurityStandard: [] }),
+    [yamlCheck, draft.podSecurityStandard, draft.privileged],
+  );
   const k8sOptions = kubernetesMinorVersions(draft.chartVersion);
   const chooseChart = (chart: string) =>
     setDraft((d) => {
@@ -78,7 +87,8 @@ export function TemplateVersionForm({
   const before = { settings: settingsText({ ...previous, description: "" }), values: previous.valuesYaml, params: previous.parametersJson };
   const after = { settings: settingsText({ ...draft, description: "" }), values: draft.valuesYaml.endsWith("\n") || !draft.valuesYaml ? draft.valuesYaml : `${draft.valuesYaml}\n`, params: normalizedParams };
   const changed = before.settings !== after.settings || before.values !== after.values || before.params !== after.params;
-  const clientValid = yamlCheck.ok && paramsCheck.ok && licensed.length === 0;
+  const valueErrors = [...licensed, ...privilegedErrors.valuesYaml];
+  const clientValid = yamlCheck.ok && paramsCheck.ok && valueErrors.length === 0 && privilegedErrors.podSecurityStandard.length === 0;
   const server = !state.ok ? state.fieldErrors : undefined;
   const nextVersion = (previousVersion ?? 0) + 1;
 
@@ -139,7 +149,7 @@ export function TemplateVersionForm({
             </select>
           )}
         </Field>
-        <Field label="Pod Security Standard" errors={server?.podSecurityStandard}>
+        <Field label="Pod Security Standard" errors={privilegedErrors.podSecurityStandard.length ? privilegedErrors.podSecurityStandard : server?.podSecurityStandard}>
           {(p) => (
             <select {...p} name="podSecurityStandard" value={draft.podSecurityStandard} onChange={(e) => set("podSecurityStandard", e.target.value as VersionDraft["podSecurityStandard"])} className={inputClasses}>
               <option value="restricted">restricted</option>
@@ -148,13 +158,25 @@ export function TemplateVersionForm({
             </select>
           )}
         </Field>
+        <Field label="Role of each person in the cluster" hint="ClusterRole inside the virtual cluster that every downloaded kubeconfig is bound to: cluster-admin, admin, edit, view…" errors={server?.tenantRole}>
+          {(p) => <input {...p} name="tenantRole" required maxLength={253} spellCheck={false} autoComplete="off" value={draft.tenantRole} onChange={(e) => set("tenantRole", e.target.value)} className={cn(inputClasses, "font-mono")} />}
+        </Field>
         <Field label="Isolate the namespace's network" hint="NetworkPolicy: same namespace, DNS and the API server only." inline className="self-end">
           {(p) => <input {...p} type="checkbox" name="isolateNetwork" value="true" checked={draft.isolateNetwork} onChange={(e) => set("isolateNetwork", e.target.checked)} className="size-4 accent-brand-600" />}
+        </Field>
+        <Field
+          label="Privileged"
+          hint="Allows values that widen host privileges: security contexts, host paths, extra RBAC rules, host-wide sync, plugins, privileged pod security. Shown on the template and in the audit log."
+          errors={server?.privileged}
+          inline
+          className="self-end sm:col-span-2"
+        >
+          {(p) => <input {...p} type="checkbox" name="privileged" value="true" checked={draft.privileged} onChange={(e) => set("privileged", e.target.checked)} className="size-4 accent-red-600" />}
         </Field>
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Field label="Values (vcluster.yaml)" hint={<ValidityHint ok={yamlCheck.ok} okText="Valid YAML mapping" />} errors={!yamlCheck.ok ? yamlCheck.errors : licensed.length ? licensed : server?.valuesYaml}>
+        <Field label="Values (vcluster.yaml)" hint={<ValidityHint ok={yamlCheck.ok} okText="Valid YAML mapping" />} errors={!yamlCheck.ok ? yamlCheck.errors : valueErrors.length ? valueErrors : server?.valuesYaml}>
           {(p) => <textarea {...p} name="valuesYaml" rows={16} spellCheck={false} value={draft.valuesYaml} onChange={(e) => set("valuesYaml", e.target.value)} className={mono} />}
         </Field>
         <Field label="Parameters (JSON)" hint={<ValidityHint ok={paramsCheck.ok} okText={paramsCheck.ok ? `${paramsCheck.value.length} valid parameter${paramsCheck.value.length === 1 ? "" : "s"}` : ""} />} errors={paramsCheck.ok ? server?.parametersJson : paramsCheck.errors}>

@@ -102,6 +102,8 @@ export function settingsText(v: {
   expiryAction: string;
   podSecurityStandard: string;
   isolateNetwork: boolean;
+  tenantRole?: string;
+  privileged?: boolean;
   description?: string;
 }): string {
   return [
@@ -116,5 +118,7 @@ export function settingsText(v: {
     `expiryAction: ${v.expiryAction}`,
     `podSecurityStandard: ${v.podSecurityStandard}`,
     `isolateNetwork: ${v.isolateNetwork}`,
+    `tenantRole: ${v.tenantRole ?? "cluster-admin"}`,
+    `privileged: ${v.privileged ?? false}`,
   ].join("\n");
 }

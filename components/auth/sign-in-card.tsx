@@ -18,16 +18,6 @@ export function SignInCard({ title, subtitle, children }: { title: string; subti
   );
 }
 
-export function SignInDivider({ label }: { label: string }) {
-  return (
-    <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400" role="separator" aria-label={label}>
-      <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" aria-hidden="true" />
-      <span aria-hidden="true">{label}</span>
-      <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" aria-hidden="true" />
-    </div>
-  );
-}
-
 /** A polite live region: its text is announced when it changes. Always rendered so announcements work. */
 export function SignInAlert({ id, message }: { id?: string; message?: string }) {
   return (

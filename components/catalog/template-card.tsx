@@ -1,4 +1,4 @@
-import { Cpu, ShieldCheck, Timer } from "lucide-react";
+import { Cpu, ShieldAlert, ShieldCheck, Timer } from "lucide-react";
 import Link from "next/link";
 import { CreateButton } from "@/components/catalog/create-button";
 import type { FormAction } from "@/components/clusters/use-action-feedback";
@@ -19,14 +19,24 @@ export function TemplateCard({ template: t, createAction, canRequest }: { templa
           <h3 id={headingId} className="text-base font-semibold tracking-tight">
             {t.name}
           </h3>
-          {t.approval === "REQUIRED" ? (
-            <Badge tone="warning">
-              <ShieldCheck className="size-3" aria-hidden />
-              Needs approval
-            </Badge>
-          ) : (
-            <Badge tone="success">Instant</Badge>
-          )}
+          <div className="flex flex-wrap justify-end gap-1.5">
+            {t.privileged ? (
+              <span title="This template may widen host privileges (an admin marked it privileged)">
+                <Badge tone="danger">
+                  <ShieldAlert className="size-3" aria-hidden />
+                  Privileged
+                </Badge>
+              </span>
+            ) : null}
+            {t.approval === "REQUIRED" ? (
+              <Badge tone="warning">
+                <ShieldCheck className="size-3" aria-hidden />
+                Needs approval
+              </Badge>
+            ) : (
+              <Badge tone="success">Instant</Badge>
+            )}
+          </div>
         </div>
         <p className="text-sm text-slate-600 dark:text-slate-300">{t.description}</p>
         <dl className="grid grid-cols-2 gap-3 text-sm">

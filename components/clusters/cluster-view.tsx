@@ -70,7 +70,7 @@ function usePhaseAnnouncement(c: TClusterStatus) {
  * The cluster page's live part: starts from the server-rendered status and polls GET /api/clusters/[id]
  * while the cluster is changing (lib/queries/clusters.ts decides how often).
  */
-export function ClusterView({ initial, actions, viewerId }: { initial: TClusterStatus; actions: ClusterActions; viewerId: string }) {
+export function ClusterView({ initial, actions, viewerId, accessPanel }: { initial: TClusterStatus; actions: ClusterActions; viewerId: string; /** Who holds credentials (owner, leads, admins; server-rendered). */ accessPanel?: ReactNode }) {
   const { data, error } = useQuery(clusterStatusQuery(initial.id, initial));
   const c = data ?? initial;
   const announcement = usePhaseAnnouncement(c);
@@ -160,13 +160,18 @@ export function ClusterView({ initial, actions, viewerId }: { initial: TClusterS
               <CardHeader title="Connect" description="Use the kubeconfig with kubectl, or connect with the vcluster CLI." />
               <CardBody>
                 {a.kubeconfig ? (
-                  <ConnectPanel clusterId={c.id} filename={c.kubeconfigFilename} releaseName={c.releaseName} namespace={c.namespace} />
+                  <ConnectPanel clusterId={c.id} filename={c.kubeconfigFilename} releaseName={c.releaseName} namespace={c.namespace} validity={c.kubeconfigValidity} yours={c.yourCredential} />
+                ) : c.yourCredential?.revokeReason === "revoked" ? (
+                  <p className="text-sm text-red-700 dark:text-red-400" role="note">
+                    Your access to this cluster was revoked{c.yourCredential.revokedBy ? ` by ${c.yourCredential.revokedBy}` : ""}: your kubeconfig no longer works and you cannot download a new one. Ask a lead of the team or an admin if you need it again.
+                  </p>
                 ) : (
                   <p className="text-sm text-slate-500 dark:text-slate-400">Only the team&apos;s members can download this cluster&apos;s kubeconfig.</p>
                 )}
               </CardBody>
             </Card>
           ) : null}
+          {accessPanel}
           {showProgress ? (
             <Card>
               <CardHeader title="Progress" description={c.activity === "moving" ? "Updating every 2 seconds" : undefined} />

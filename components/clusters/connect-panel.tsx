@@ -1,9 +1,37 @@
-import { Download } from "lucide-react";
+import { Download, KeyRound } from "lucide-react";
+import { formatWhen } from "@/components/clusters/format";
+import { RelativeTime } from "@/components/clusters/relative-time";
 import { buttonClasses } from "@/components/ui/button";
 import { CommandLine } from "@/components/ui/copy-button";
+import type { TClusterStatus } from "@/lib/domain/get-cluster-detail";
 
-/** How to reach a ready cluster: the kubeconfig download and the three commands to use it. */
-export function ConnectPanel({ clusterId, filename, releaseName, namespace }: { clusterId: string; filename: string; releaseName: string | null; namespace: string | null }) {
+function When({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso} title={iso} className="font-medium text-slate-700 dark:text-slate-200" suppressHydrationWarning>
+      {formatWhen(iso)}
+    </time>
+  );
+}
+
+/**
+ * How to reach a ready cluster: the kubeconfig download (a personal token, valid until the time shown) and the
+ * commands to use it.
+ */
+export function ConnectPanel({
+  clusterId,
+  filename,
+  releaseName,
+  namespace,
+  validity,
+  yours,
+}: {
+  clusterId: string;
+  filename: string;
+  releaseName: string | null;
+  namespace: string | null;
+  validity?: TClusterStatus["kubeconfigValidity"];
+  yours?: TClusterStatus["yourCredential"];
+}) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
@@ -14,6 +42,26 @@ export function ConnectPanel({ clusterId, filename, releaseName, namespace }: { 
         <p className="text-sm text-slate-500 dark:text-slate-400">
           Saved as <code className="font-mono text-[13px]">{filename}</code>. Each download is recorded in the audit log.
         </p>
+      </div>
+      <div className="flex gap-2 rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600 dark:bg-slate-800/60 dark:text-slate-300" data-testid="kubeconfig-validity">
+        <KeyRound className="mt-0.5 size-4 shrink-0" aria-hidden />
+        <div className="space-y-1">
+          <p>
+            The kubeconfig holds a token of your own, not a shared admin certificate.
+            {validity ? (
+              <>
+                {" "}
+                Downloaded now, it is valid until <When iso={validity.validUntil} />
+                {validity.boundBy === "cluster" ? " (when the cluster ends)" : ""}; download a new one after that.
+              </>
+            ) : null}
+          </p>
+          {yours && yours.state === "active" ? (
+            <p>
+              Your last download (<RelativeTime date={yours.issuedAt} />) is valid until <When iso={yours.expiresAt} />.
+            </p>
+          ) : null}
+        </div>
       </div>
       <div className="space-y-2">
         <CommandLine command={`export KUBECONFIG=~/Downloads/${filename}`} label="Copy the export KUBECONFIG command" />

@@ -1,25 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { EMAIL_UNVERIFIED_URL, authSecret, buildAuthConfig, devLoginEnabled, emailVerifiedClaim } from "@/lib/auth/config";
+import { EMAIL_UNVERIFIED_URL, authSecret, buildAuthConfig, emailVerifiedClaim } from "@/lib/auth/config";
 import type { Db } from "@/lib/db/client";
-import { parseEnv } from "@/lib/env";
+import { ConfigError, parseEnv } from "@/lib/env";
 
-const base = { DATABASE_URL: "postgres://u:p@localhost:5432/portal", NODE_ENV: "development" };
+const base = { DATABASE_URL: "postgres://u:p@localhost:5432/portal", NODE_ENV: "development", AUTH_SECRET: "s".repeat(44) };
 const oidc = { AUTH_OIDC_ISSUER: "https://idp.example.com", AUTH_OIDC_CLIENT_ID: "portal", AUTH_OIDC_CLIENT_SECRET: "s3cret" };
 const fakeDb = {} as Db; // buildAuthConfig only wraps it; nothing is queried here
 
 const providerIds = (e: Record<string, string>) =>
   buildAuthConfig(parseEnv(e), fakeDb).providers.map((p) => {
-    // Built-in providers (Credentials) keep the user's options apart until Auth.js merges them.
     const provider = (typeof p === "function" ? p() : p) as { id: string; options?: { id?: string } };
     return provider.options?.id ?? provider.id;
   });
 
 describe("auth configuration", () => {
-  it("offers only the providers that are configured", () => {
+  it("has one sign-in path: the OIDC provider, when it is configured (there is no development sign-in)", () => {
     expect(providerIds(base)).toEqual([]);
     expect(providerIds({ ...base, ...oidc })).toEqual(["oidc"]);
-    expect(providerIds({ ...base, AUTH_DEV_LOGIN: "true" })).toEqual(["dev"]);
-    expect(providerIds({ ...base, ...oidc, AUTH_DEV_LOGIN: "true" })).toEqual(["oidc", "dev"]);
+    // The variable of the removed development sign-in does nothing any more.
+    expect(providerIds({ ...base, ...oidc, AUTH_DEV_LOGIN: "true" })).toEqual(["oidc"]);
   });
 
   it("uses JWT sessions, our pages, and PKCE + state + nonce for OIDC", () => {
@@ -48,24 +47,17 @@ describe("auth configuration", () => {
     });
   });
 
-  it("refuses the development sign-in in production (double guard)", () => {
-    // env() itself refuses the combination; the guard also holds for a hand-built Env.
-    expect(() => parseEnv({ ...base, NODE_ENV: "production", AUTH_DEV_LOGIN: "true" })).toThrow(/AUTH_DEV_LOGIN/);
-    const e = { ...parseEnv({ ...base, AUTH_DEV_LOGIN: "true" }), NODE_ENV: "production" as const };
-    expect(() => devLoginEnabled(e)).toThrow(/refuses to start in production/);
-    expect(() => buildAuthConfig(e, fakeDb)).toThrow(/refuses to start in production/);
-    expect(devLoginEnabled(parseEnv({ ...base, AUTH_DEV_LOGIN: "true" }))).toBe(true);
-    expect(devLoginEnabled(parseEnv(base))).toBe(false);
-  });
-
-  it("derives a stable development secret when AUTH_SECRET is unset, and uses AUTH_SECRET when set", () => {
-    const a = authSecret(parseEnv(base));
-    expect(a).toBe(authSecret(parseEnv(base)));
-    expect(a.length).toBeGreaterThanOrEqual(32);
-    expect(authSecret(parseEnv({ ...base, DATABASE_URL: "postgres://u:p@localhost:5432/other" }))).not.toBe(a);
+  it("uses AUTH_SECRET and has no built-in or derived one", () => {
     const secret = "x".repeat(40);
     expect(authSecret(parseEnv({ ...base, AUTH_SECRET: secret }))).toBe(secret);
-    expect(() => authSecret({ ...parseEnv(base), NODE_ENV: "production" })).toThrow(/AUTH_SECRET is required/);
+    const { AUTH_SECRET: _unused, ...withoutSecret } = base;
+    void _unused;
+    for (const NODE_ENV of ["development", "test", "production"] as const) {
+      const e = { ...parseEnv({ ...withoutSecret, PORTAL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") }), NODE_ENV };
+      expect(() => authSecret(e), NODE_ENV).toThrow(ConfigError);
+      expect(() => authSecret(e), NODE_ENV).toThrow(/AUTH_SECRET is required.*npm start generates one/);
+      expect(() => buildAuthConfig(e, fakeDb), NODE_ENV).toThrow(/AUTH_SECRET is required/);
+    }
   });
 });
 

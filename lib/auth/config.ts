@@ -3,26 +3,22 @@
 // - A generic OpenID Connect provider ("oidc"), present only when AUTH_OIDC_ISSUER/CLIENT_ID/CLIENT_SECRET
 //   are set. PKCE, state and nonce are checked. Every sign-in re-syncs the groups claim into the admin
 //   flag and team memberships (lib/auth/sync-groups.ts).
-// - A development sign-in ("dev", Credentials) that signs in as an existing user by e-mail, present only
-//   when AUTH_DEV_LOGIN=true and NODE_ENV is not production (env() refuses that combination too; this
-//   module checks it again and throws).
-// - Sessions are JWTs (the Credentials provider cannot use database sessions). The token carries the
-//   user id and isAdmin; lib/auth/session.ts re-reads the user and memberships from the database on
-//   every request, so changes apply at once and a deleted user is signed out.
+//   It is the only sign-in: `npm start` and the e2e tier run a local OpenID Connect provider
+//   (scripts/oidc/provider.ts) and sign in through this same code.
+// - Sessions are JWTs. The token carries the user id and isAdmin; lib/auth/session.ts re-reads the user
+//   and memberships from the database on every request, so changes apply at once and a deleted user is
+//   signed out.
 //
 // The configuration is built lazily on the first request (NextAuth(() => config)), so importing this
 // module does not read the environment: `next build` works without runtime secrets.
-import { createHash } from "node:crypto";
-import NextAuth, { CredentialsSignin, type DefaultSession, type NextAuthConfig } from "next-auth";
-import Credentials from "next-auth/providers/credentials";
+import NextAuth, { type DefaultSession, type NextAuthConfig } from "next-auth";
 import type { OIDCConfig } from "next-auth/providers";
 import { PrismaAdapter } from "@auth/prisma-adapter";
-import { z } from "zod";
-import { env, oidcConfigured, type Env } from "@/lib/env";
+import { ConfigError, env, oidcConfigured, type Env } from "@/lib/env";
 import { db, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { readGroupsClaim, syncGroups } from "@/lib/auth/sync-groups";
-import { EMAIL_UNVERIFIED_CODE, INVALID_DEV_EMAIL_CODE, UNKNOWN_DEV_USER_CODE } from "@/lib/auth/messages";
+import { EMAIL_UNVERIFIED_CODE } from "@/lib/auth/messages";
 
 declare module "next-auth" {
   interface Session {
@@ -42,7 +38,6 @@ declare module "@auth/core/jwt" {
 }
 
 export const OIDC_PROVIDER_ID = "oidc";
-export const DEV_PROVIDER_ID = "dev";
 
 /** Idle timeout of a session (the cookie is refreshed when the session is read through /api/auth/session). */
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -52,47 +47,16 @@ export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
  */
 export const SESSION_ABSOLUTE_MAX_SECONDS = 24 * 60 * 60;
 
-/** Auth.js error types a person causes (wrong e-mail, replayed or expired sign-in, refused profile): logged as warnings. */
-const EXPECTED_AUTH_ERRORS = new Set(["CredentialsSignin", "AccessDenied", "InvalidCheck", "OAuthCallbackError", "Verification", "MissingCSRF"]);
-
-export class UnknownDevUserError extends CredentialsSignin {
-  code = UNKNOWN_DEV_USER_CODE;
-}
-export class InvalidDevEmailError extends CredentialsSignin {
-  code = INVALID_DEV_EMAIL_CODE;
-}
-
-export const ZDevSignIn = z.object({
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.email({ error: "Enter a valid e-mail address." })),
-});
-export type TDevSignIn = z.infer<typeof ZDevSignIn>;
-
-/** True when the development sign-in may be offered. Throws if it is requested in production. */
-export function devLoginEnabled(e: Env = env()): boolean {
-  if (!e.AUTH_DEV_LOGIN) return false;
-  // Double guard: env() already refuses AUTH_DEV_LOGIN with NODE_ENV=production; Next.js also inlines
-  // process.env.NODE_ENV at build time, so a production build can never take this branch silently.
-  if (e.NODE_ENV === "production" || process.env.NODE_ENV === "production") {
-    throw new Error("AUTH_DEV_LOGIN is set but NODE_ENV=production: the development sign-in refuses to start in production. Unset AUTH_DEV_LOGIN.");
-  }
-  return true;
-}
+/** Auth.js error types a person causes (cancelled, replayed or expired sign-in, refused profile): logged as warnings. */
+const EXPECTED_AUTH_ERRORS = new Set(["AccessDenied", "InvalidCheck", "OAuthCallbackError", "Verification", "MissingCSRF"]);
 
 /**
- * AUTH_SECRET signs and encrypts the session cookie. Production requires it (env() enforces it). In
- * development and tests, when unset, a stable secret is derived from DATABASE_URL so sessions survive
- * restarts without any setup. It is not secret in any useful sense: never rely on it outside a laptop.
+ * AUTH_SECRET signs and encrypts the session cookie. It is always required: there is no built-in or derived
+ * one. `npm start` generates one on first start (.data/secrets.json), the test tiers make one per run.
  */
 export function authSecret(e: Env = env()): string {
   if (e.AUTH_SECRET) return e.AUTH_SECRET;
-  if (e.NODE_ENV === "production" || process.env.NODE_ENV === "production") {
-    throw new Error("AUTH_SECRET is required in production (openssl rand -base64 32).");
-  }
-  return createHash("sha256").update("vcluster-portal development AUTH_SECRET\0").update(e.DATABASE_URL).digest("base64url");
+  throw new ConfigError(["AUTH_SECRET is required: at least 32 random characters (openssl rand -base64 32); npm start generates one into .data/secrets.json"]);
 }
 
 type OidcClaims = Record<string, unknown> & {
@@ -175,31 +139,12 @@ function oidcProvider(e: Env): OIDCConfig<OidcClaims> {
   };
 }
 
-function devProvider(prisma: Db) {
-  return Credentials({
-    id: DEV_PROVIDER_ID,
-    name: "Development sign-in",
-    credentials: { email: { label: "E-mail", type: "email" } },
-    async authorize(credentials) {
-      const parsed = ZDevSignIn.safeParse({ email: credentials?.email });
-      if (!parsed.success) throw new InvalidDevEmailError();
-      const user = await prisma.user.findUnique({
-        where: { email: parsed.data.email },
-        select: { id: true, email: true, name: true, image: true, isAdmin: true },
-      });
-      if (!user) throw new UnknownDevUserError();
-      return user;
-    },
-  });
-}
-
 /** The whole Auth.js configuration. Exposed for tests; the app uses the handlers below. */
 export function buildAuthConfig(e: Env = env(), prisma: Db = db()): NextAuthConfig {
   const providers: NextAuthConfig["providers"] = [];
   if (oidcConfigured(e)) providers.push(oidcProvider(e));
-  if (devLoginEnabled(e)) providers.push(devProvider(prisma));
   if (providers.length === 0) {
-    log.warn("no sign-in method is configured: set AUTH_OIDC_ISSUER/CLIENT_ID/CLIENT_SECRET, or AUTH_DEV_LOGIN=true in development");
+    log.warn("no sign-in method is configured: set AUTH_OIDC_ISSUER/CLIENT_ID/CLIENT_SECRET (npm start runs a local OpenID Connect provider and sets them)");
   }
   const logger = log.child({ component: "auth" });
 
@@ -213,7 +158,7 @@ export function buildAuthConfig(e: Env = env(), prisma: Db = db()): NextAuthConf
     logger: {
       error: (error) => {
         const type = (error as { type?: string }).type;
-        // Failures a person causes (wrong e-mail, expired or replayed sign-in, refused profile) are expected.
+        // Failures a person causes (cancelled, expired or replayed sign-in, refused profile) are expected.
         if (type && EXPECTED_AUTH_ERRORS.has(type)) logger.warn({ type, reason: error.message }, "sign-in refused");
         else logger.error({ err: error, type }, "auth error");
       },
@@ -251,7 +196,7 @@ export function buildAuthConfig(e: Env = env(), prisma: Db = db()): NextAuthConf
 
       async jwt({ token, user, account, profile }) {
         if (user && account) {
-          // An interactive sign-in: `user` is the database user (OIDC) or the one authorize() returned (dev).
+          // An interactive sign-in: `user` is the database user.
           const userId = user.id;
           if (!userId) throw new Error("sign-in produced a user without an id");
           token.sub = userId;

@@ -1,16 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { EMAIL_UNVERIFIED_CODE, queryValue, signInErrorMessage } from "@/lib/auth/messages";
+import { EMAIL_UNVERIFIED_CODE, IDP_ACCESS_DENIED_CODE, queryValue, signInErrorMessage } from "@/lib/auth/messages";
 
 describe("signInErrorMessage", () => {
   it("is undefined without an error", () => {
     expect(signInErrorMessage(undefined)).toBeUndefined();
     expect(signInErrorMessage("")).toBeUndefined();
   });
-  it("explains an unknown development user", () => {
-    expect(signInErrorMessage("CredentialsSignin", "unknown_user")).toMatch(/^No seeded user with that e-mail/);
+  it("explains a sign-in cancelled or refused at the identity provider", () => {
+    expect(signInErrorMessage("OAuthCallbackError", IDP_ACCESS_DENIED_CODE)).toMatch(/^The sign-in was cancelled or refused at your identity provider, so you are not signed in/);
+    expect(signInErrorMessage("OAuthCallbackError")).toMatch(/^The identity provider returned an error/);
   });
   it("falls back from an unknown code to the error type, then to a generic text", () => {
-    expect(signInErrorMessage("CredentialsSignin", "credentials")).toMatch(/Sign-in failed/);
+    expect(signInErrorMessage("OAuthCallbackError", "idp_server_error")).toMatch(/^The identity provider returned an error/);
     expect(signInErrorMessage("AccessDenied")).toMatch(/access was denied/);
     expect(signInErrorMessage("<script>")).toBe("Sign-in failed. Please try again.");
   });

@@ -3,20 +3,27 @@
 // The query values are the visitor's to choose: they are looked up in a Map, never as object keys, so
 // "__proto__", "constructor" and friends are just unknown codes.
 
-export const UNKNOWN_DEV_USER_CODE = "unknown_user";
-export const INVALID_DEV_EMAIL_CODE = "invalid_email";
 /** An OIDC sign-in whose e-mail the IdP did not confirm (email_verified), where that matters. */
 export const EMAIL_UNVERIFIED_CODE = "email_unverified";
+/**
+ * The identity provider sent the person back with an OAuth error instead of a code (lib/auth/idp-error.ts
+ * adds it to Auth.js's /signin?error=OAuthCallbackError as `code=idp_<error>`).
+ */
+export const IDP_ACCESS_DENIED_CODE = "idp_access_denied";
+export const IDP_LOGIN_REQUIRED_CODE = "idp_login_required";
+export const IDP_UNAVAILABLE_CODE = "idp_temporarily_unavailable";
 
 const messages = new Map<string, string>([
-  [UNKNOWN_DEV_USER_CODE, "No seeded user with that e-mail. Pick one of the users listed, or run the seed (npm run db:seed)."],
-  [INVALID_DEV_EMAIL_CODE, "Enter a valid e-mail address."],
   [
     EMAIL_UNVERIFIED_CODE,
     "Your identity provider did not confirm this e-mail address, so it cannot be used to sign in to the portal account that has it. Verify the address with your identity provider, or ask an administrator for help.",
   ],
-  ["DevLoginDisabled", "The development sign-in is turned off. Set AUTH_DEV_LOGIN=true (never in production)."],
-  ["CredentialsSignin", "Sign-in failed. Check the e-mail address and try again."],
+  [
+    IDP_ACCESS_DENIED_CODE,
+    "The sign-in was cancelled or refused at your identity provider, so you are not signed in. Try again, or ask an administrator if you expected to get in.",
+  ],
+  [IDP_LOGIN_REQUIRED_CODE, "Your identity provider needs you to sign in there first. Please try again."],
+  [IDP_UNAVAILABLE_CODE, "Your identity provider is unavailable right now. Please try again in a moment."],
   ["AccessDenied", "Your identity provider did not confirm an e-mail address for your account, or access was denied. Ask an administrator for help."],
   ["OAuthAccountNotLinked", "This e-mail address is already linked to another sign-in. Sign in the way you did before."],
   ["OAuthCallbackError", "The identity provider returned an error. Please try again."],

@@ -1,10 +1,12 @@
-// A real authorization-code flow: a real OpenID Connect provider (oidc-provider on localhost) and the real
-// Auth.js route handlers of lib/auth/config.ts, driven with NextRequests, cookie jars and hand-followed
-// redirects. Nothing of Auth.js or the provider is mocked.
+// A real authorization-code flow: a real OpenID Connect provider (scripts/oidc/provider.ts: oidc-provider on
+// localhost, here in its "auto" mode, which signs in the account chosen with loginAs() and keeps single
+// sign-on) and the real Auth.js route handlers (lib/auth/route-handlers.ts), driven with NextRequests, cookie
+// jars and hand-followed redirects. Nothing of Auth.js or the provider is mocked.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signInErrorMessage } from "@/lib/auth/messages";
-import { CookieJar, startTestIdp, type TestIdp } from "@/lib/auth/testing/oidc-idp";
-import { PortalClient, followIdpRedirects, type AuthHandlers } from "@/lib/auth/testing/portal-client";
+import { CookieJar, followIdpRedirects } from "@/scripts/oidc/http-sign-in";
+import { startOidcProvider, type OidcProviderHandle } from "@/scripts/oidc/provider";
+import { PortalClient, type AuthHandlers } from "@/scripts/testenv/portal-client";
 // Aliased: the `use` prefix makes eslint-plugin-react-hooks mistake this vitest helper for a React hook.
 import { useTestDatabase as perFileTestDatabase } from "@/scripts/testenv/per-file";
 
@@ -22,13 +24,14 @@ const alice = {
 
 // A migrated, empty database of this file's own (sets DATABASE_URL at once).
 const database = perFileTestDatabase({ seeded: false });
-let idp: TestIdp;
+let idp: OidcProviderHandle;
 let handlers: AuthHandlers;
 let loadCurrentUser: typeof import("@/lib/auth/session").loadCurrentUser;
 const teamIds: Record<string, string> = {};
 
 beforeAll(async () => {
-  idp = await startTestIdp({
+  idp = await startOidcProvider({
+    interaction: "auto",
     clients: [{ ...CLIENT, redirect_uris: [CALLBACK], grant_types: ["authorization_code"], response_types: ["code"] }],
     accounts: [alice],
     groupsIn: "userinfo", // the claim reaches the portal through the userinfo endpoint only
@@ -39,14 +42,13 @@ beforeAll(async () => {
     DATABASE_URL: database.url(),
     AUTH_URL: PORTAL,
     AUTH_SECRET: "integration-test-secret-with-at-least-32-chars",
-    AUTH_DEV_LOGIN: "false",
     AUTH_OIDC_ISSUER: idp.issuer,
     AUTH_OIDC_CLIENT_ID: CLIENT.client_id,
     AUTH_OIDC_CLIENT_SECRET: CLIENT.client_secret,
     AUTH_OIDC_NAME: "Test IdP",
   });
   vi.resetModules();
-  ({ handlers } = await import("@/lib/auth/config"));
+  handlers = (await import("@/lib/auth/route-handlers")).authRouteHandlers;
   ({ loadCurrentUser } = await import("@/lib/auth/session"));
 
   for (const slug of ["payments", "search", "platform"]) {

@@ -8,6 +8,7 @@
 // (source "idp"): memberships an admin added by hand (source "manual") are neither changed nor removed.
 // Unknown team slugs are ignored and logged; teams are never created from a claim.
 import type { Db } from "@/lib/db/client";
+import { revokeLapsedCredentials } from "@/lib/domain/revoke-lapsed-credentials";
 import { log as rootLog, type Logger } from "@/lib/log";
 
 export type TeamRoleName = "MEMBER" | "LEAD";
@@ -97,6 +98,8 @@ export type SyncResult = {
   /** Teams the claim grants where a manual membership exists: left as the admin set it. */
   keptManual: string[];
   malformed: string[];
+  /** Clusters whose kubeconfig this person held and may no longer download: their credential is revoked. */
+  revokedCredentials: string[];
 };
 
 /**
@@ -170,6 +173,9 @@ export async function syncGroups(
     const removed = before.filter((m) => m.source === "idp" && !grantedIds.includes(m.teamId)).map((m) => m.team.slug);
 
     const adminChanged = user.isAdmin !== grants.isAdmin;
+    // Leaving a team (or the admins) ends the kubeconfigs held for its clusters too, recorded in this transaction;
+    // the credential revocation sweep deletes them in the virtual clusters (lib/domain/revoke-lapsed-credentials.ts).
+    const lapsed = removed.length || (user.isAdmin && !grants.isAdmin) ? await revokeLapsedCredentials(tx, userId, "IdP groups synchronised at sign-in") : [];
     if (adminChanged || added.length || roleChanged.length || removed.length) {
       // Who may do what changed because of the IdP: keep a trace next to the other audit events.
       await tx.auditEvent.create({
@@ -189,12 +195,12 @@ export async function syncGroups(
       });
     }
 
-    return { isAdmin: grants.isAdmin, granted, added, roleChanged, removed, unknownTeams, keptManual, malformed: grants.malformed };
+    return { isAdmin: grants.isAdmin, granted, added, roleChanged, removed, unknownTeams, keptManual, malformed: grants.malformed, revokedCredentials: lapsed.map((l) => l.clusterName) };
   });
 
   if (result.unknownTeams.length) log.warn({ teams: result.unknownTeams }, "ignoring groups for teams that do not exist in the portal");
   log.info(
-    { isAdmin: result.isAdmin, added: result.added, roleChanged: result.roleChanged, removed: result.removed, keptManual: result.keptManual },
+    { isAdmin: result.isAdmin, added: result.added, roleChanged: result.roleChanged, removed: result.removed, keptManual: result.keptManual, revokedCredentials: result.revokedCredentials },
     "synchronised IdP groups",
   );
   return result;

@@ -26,6 +26,16 @@ describe("permission table", () => {
     expect(can(other, "cluster.operate", { cluster })).toBe(false);
   });
 
+  it("shows who holds credentials to the owner, leads and admins; only leads and admins revoke them", () => {
+    const colleague: Actor = { id: "c", isAdmin: false, memberships: [{ teamId: "payments", role: "MEMBER" }] };
+    for (const a of [dev, lead, admin]) expect(can(a, "cluster.access.view", { cluster })).toBe(true);
+    for (const a of [colleague, other]) expect(can(a, "cluster.access.view", { cluster })).toBe(false);
+    for (const a of [lead, admin]) expect(can(a, "cluster.access.revoke", { cluster })).toBe(true);
+    for (const a of [dev, colleague, other]) expect(can(a, "cluster.access.revoke", { cluster })).toBe(false);
+    const otherLead: Actor = { id: "ol", isAdmin: false, memberships: [{ teamId: "search", role: "LEAD" }] };
+    expect(can(otherLead, "cluster.access.revoke", { cluster })).toBe(false);
+  });
+
   it("keeps governance to admins", () => {
     for (const action of ["approval.decide", "template.manage", "host.manage", "audit.view", "cluster.listAll", "team.manage"] as const) {
       expect(can(admin, action)).toBe(true);

@@ -20,6 +20,8 @@ export type Action =
   | "cluster.view"
   | "cluster.kubeconfig"
   | "cluster.operate"
+  | "cluster.access.view"
+  | "cluster.access.revoke"
   | "team.view"
   | "team.manage"
   | "approval.decide"
@@ -46,6 +48,10 @@ const table: Record<Action, Rule> = {
   // Owners run their own clusters; a team lead may act on any of the team's clusters.
   "cluster.operate": (a, t) =>
     a.isAdmin || (t.cluster !== undefined && (t.cluster.ownerId === a.id || roleOf(a, t.cluster.teamId) === "LEAD")),
+  // Who holds credentials for a cluster: its owner, the team's leads, admins. Revoking someone's: leads and admins.
+  "cluster.access.view": (a, t) =>
+    a.isAdmin || (t.cluster !== undefined && (t.cluster.ownerId === a.id || roleOf(a, t.cluster.teamId) === "LEAD")),
+  "cluster.access.revoke": (a, t) => a.isAdmin || (t.cluster !== undefined && roleOf(a, t.cluster.teamId) === "LEAD"),
   "team.view": memberOfTeam,
   "team.manage": adminOnly,
   "approval.decide": adminOnly,

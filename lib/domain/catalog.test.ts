@@ -14,6 +14,7 @@ const sandbox: TCatalogTemplate = {
   defaultTtlHours: 8,
   maxTtlHours: 24,
   parameters: [{ name: "size", label: "Size", type: "enum", options: ["small", "medium"], default: "small" }],
+  privileged: false,
 };
 
 const team = (used: TTeamQuota["used"], threshold = 100): TTeamQuota => ({

@@ -21,6 +21,8 @@ export type TCatalogTemplate = {
   defaultTtlHours: number;
   maxTtlHours: number;
   parameters: TTemplateParameters;
+  /** An admin marked the version privileged: its values may widen host privileges. */
+  privileged: boolean;
 };
 
 const catalogSelect = {
@@ -42,6 +44,7 @@ const catalogSelect = {
       defaultTtlHours: true,
       maxTtlHours: true,
       parameters: true,
+      privileged: true,
     },
   },
 } satisfies Prisma.TemplateSelect;
@@ -66,6 +69,7 @@ function toCatalogTemplate(t: CatalogRow): TCatalogTemplate | null {
     maxTtlHours: v.maxTtlHours,
     // A template with malformed parameters still shows (with defaults only); requestCluster re-validates.
     parameters: params.success ? params.data : [],
+    privileged: v.privileged,
   };
 }
 

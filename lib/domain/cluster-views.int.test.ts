@@ -104,7 +104,7 @@ describe("the home page's list and the cluster page", () => {
     const c = await requestCluster(dev, { teamId: teams.payments!, templateSlug: "sandbox", name: "detail-one" });
     const s = await getClusterStatus(dev, c.id);
     expect(s).toMatchObject({ name: "detail-one", phase: "PROVISIONING", activity: "moving", team: { slug: "payments" }, namespace: expect.stringMatching(/^vc-payments-detail-one-[a-z0-9]{5}$/), hostName: "local", kubeconfigFilename: "detail-one.kubeconfig.yaml" });
-    expect(s.allowed).toEqual({ sleep: false, wake: false, extend: true, delete: true, retry: false, kubeconfig: false });
+    expect(s.allowed).toEqual({ sleep: false, wake: false, extend: true, delete: true, retry: false, kubeconfig: false, access: true, revokeAccess: false });
     expect(s.steps.map((x) => [x.key, x.status])).toEqual([["requested", "done"], ["approved", "done"], ["namespace", "current"], ["release", "pending"], ["ready", "pending"]]);
     expect(s.events.map((e) => e.type)).toEqual(["requested"]);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s); // JSON-safe: the API returns it as is

@@ -3,9 +3,18 @@ import { can } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/domain/audit";
 import type { DomainContext } from "@/lib/domain/context";
 import { parseInput } from "@/lib/domain/parse-input";
-import { checkChartVersion, checkKubernetesVersion, checkKubernetesVersionParameter, checkLicensedValues, checkParametersJson, checkValuesYaml } from "@/lib/domain/template-draft";
+import {
+  checkChartVersion,
+  checkKubernetesVersion,
+  checkKubernetesVersionParameter,
+  checkLicensedValues,
+  checkParametersJson,
+  checkPrivilegedValues,
+  checkValuesYaml,
+} from "@/lib/domain/template-draft";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { privilegedKeysIn } from "@/lib/vcluster/privileged-keys";
 import { validateVclusterValues } from "@/lib/vcluster/validate-values";
 
 const int = (label: string, min: number, max: number) =>
@@ -27,6 +36,15 @@ export const ZCreateTemplateVersion = z
     expiryAction: z.enum(["DELETE", "SLEEP"], { error: "Choose what happens on expiry" }),
     podSecurityStandard: z.enum(["privileged", "baseline", "restricted"], { error: "Choose a Pod Security Standard" }).default("restricted"),
     isolateNetwork: z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]).default(false),
+    // An admin's explicit "this version may widen host privileges" (lib/vcluster/privileged-keys.ts).
+    privileged: z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]).default(false),
+    // The ClusterRole inside the virtual cluster that each person's ServiceAccount is bound to (per-person kubeconfigs).
+    tenantRole: z
+      .string()
+      .trim()
+      .max(253, "Keep the role name under 254 characters")
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "Use a ClusterRole name: lowercase letters, digits, '-' and '.', e.g. cluster-admin, admin, edit or view")
+      .default("cluster-admin"),
   })
   .refine((v) => v.defaultTtlHours <= v.maxTtlHours, { message: "The default lifetime cannot exceed the maximum", path: ["defaultTtlHours"] });
 export type TCreateTemplateVersion = z.input<typeof ZCreateTemplateVersion>;
@@ -35,7 +53,8 @@ export type TCreateTemplateVersion = z.input<typeof ZCreateTemplateVersion>;
  * An admin publishes a new, immutable version of a template. Before anything is written: the chart version
  * must be one the portal supports, the Kubernetes version one that chart ships (also every option of a
  * "kubernetesVersion" parameter), the values a YAML mapping that the chart's values schema accepts without
- * licensed (vCluster Platform) features, and the parameters must satisfy ZTemplateParameters. The number is
+ * licensed (vCluster Platform) features and — unless the version is marked privileged — without settings that widen
+ * host privileges (lib/vcluster/privileged-keys.ts), and the parameters must satisfy ZTemplateParameters. The number is
  * previous + 1 (the unique (templateId, version) index turns a concurrent publish into a conflict, not a duplicate).
  */
 export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemplateVersion) {
@@ -54,7 +73,9 @@ export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemp
     if (!k8s.ok) fieldErrors.kubernetesVersion = k8s.errors;
     if (values.ok) {
       const schema = validateVclusterValues(chart.value, values.value);
-      const valueErrors = [...checkLicensedValues(chart.value, values.value), ...(schema.ok ? [] : schema.errors.map((e) => e.message))];
+      const privileged = checkPrivilegedValues(values.value, input);
+      if (privileged.podSecurityStandard.length > 0) fieldErrors.podSecurityStandard = privileged.podSecurityStandard;
+      const valueErrors = [...checkLicensedValues(chart.value, values.value), ...privileged.valuesYaml, ...(schema.ok ? [] : schema.errors.map((e) => e.message))];
       if (valueErrors.length > 0) fieldErrors.valuesYaml = capped(valueErrors);
     }
     if (params.ok) {
@@ -91,6 +112,8 @@ export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemp
           expiryAction: input.expiryAction,
           podSecurityStandard: input.podSecurityStandard,
           isolateNetwork: input.isolateNetwork,
+          privileged: input.privileged,
+          tenantRole: input.tenantRole,
           createdById: ctx.actor.id === "system" ? null : ctx.actor.id,
         },
       });
@@ -98,7 +121,16 @@ export async function createTemplateVersion(ctx: DomainContext, raw: TCreateTemp
         action: "template.version.create",
         targetType: "template",
         targetId: template.id,
-        details: { template: template.slug, version: version.version, previous: latest?.version ?? null, approval: version.approval },
+        details: {
+          template: template.slug,
+          version: version.version,
+          previous: latest?.version ?? null,
+          approval: version.approval,
+          tenantRole: version.tenantRole,
+          privileged: version.privileged,
+          // what the privileged mark allowed, for whoever reads the audit log later
+          ...(version.privileged && values.ok ? { privilegedKeys: privilegedKeysIn(values.value, input).map((u) => u.path) } : {}),
+        },
       });
       return version;
     });

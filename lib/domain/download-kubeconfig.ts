@@ -1,43 +1,93 @@
 import { can, clusterScope } from "@/lib/authz/permissions";
+import { applyCredentialRevocations } from "@/lib/domain/apply-credential-revocations";
 import { recordAudit } from "@/lib/domain/audit";
 import { phaseLabel } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
+import { effectiveExpiry, tokenLifetime } from "@/lib/domain/credential-lifetime";
 import { kubeconfigFilename } from "@/lib/domain/get-cluster-detail";
-import { AppError, notFound } from "@/lib/errors";
-import { HostConnectionError, hostClient } from "@/lib/kube/client";
+import { env } from "@/lib/env";
+import { AppError, forbidden, notFound } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { HostConnectionError } from "@/lib/kube/client";
 import type { ClusterSpec } from "@/lib/kube/cluster-spec";
 import { toKubeError } from "@/lib/kube/errors";
-import { KubeconfigNotReadyError, readKubeconfig } from "@/lib/kube/vcluster-ops";
+import {
+  TenantRoleMissingError,
+  VirtualClusterUnavailableError,
+  kubeCredentialOps,
+  personalKubeconfig,
+  type CredentialOps,
+  type IssuedCredential,
+} from "@/lib/kube/vcluster-credentials";
+import { KubeconfigNotReadyError } from "@/lib/kube/vcluster-ops";
 import { kubeconfigDownloads } from "@/lib/metrics/registry";
-import { CLUSTER_SPEC_INCLUDE, type HostRow, SpecError, specFromRow } from "@/lib/reconciler/spec-from-row";
+import { CLUSTER_SPEC_INCLUDE, SpecError, specFromRow } from "@/lib/reconciler/spec-from-row";
 
-/** Reads the admin kubeconfig of a virtual cluster from its host; `server` is the public address to write in. */
-export type KubeconfigReader = (host: HostRow, spec: ClusterSpec, server: string | null) => Promise<string>;
+export type KubeconfigDownload = {
+  filename: string;
+  contentType: "application/yaml";
+  body: string;
+  /** When the token in it stops working (at most KUBECONFIG_TOKEN_MAX_HOURS, never after the cluster ends). */
+  expiresAt: Date;
+  serviceAccount: string;
+};
 
-/** lib/kube: Secret `vc-<release>` key `config`, server rewritten, context named after the cluster. */
-export const readKubeconfigFromHost: KubeconfigReader = (host, spec, server) => readKubeconfig(hostClient(host), spec, server);
+export type DownloadDeps = {
+  /** lib/kube by default; tests route it through the emulator. */
+  ops?: CredentialOps;
+  now?: () => Date;
+  /** KUBECONFIG_TOKEN_MAX_HOURS by default. */
+  maxHours?: number;
+};
 
-export type KubeconfigDownload = { filename: string; contentType: "application/yaml"; body: string };
+const fmt = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /**
- * The kubeconfig of a READY cluster, for its owner, the members of its team and admins; for everyone else
- * the cluster does not exist (NOT_FOUND). The server is the host's public endpoint for the cluster (from
- * HostCluster.endpointPattern) or else the address vcluster exported. Every download is an AuditEvent
+ * A personal kubeconfig for a READY cluster, for its team's members and admins; for everyone else the cluster does
+ * not exist (NOT_FOUND). The portal uses the virtual cluster's admin credential (Secret `vc-<release>`) only to make
+ * the person's ServiceAccount there (bound to the template version's tenantRole) and a TokenRequest token that
+ * expires after KUBECONFIG_TOKEN_MAX_HOURS or when the cluster ends, whichever is first. The file holds that token,
+ * the cluster's CA and its public server (the host's endpoint pattern, else what vCluster exported) — never the
+ * admin certificate. Downloading again mints a new token for the same ServiceAccount. Someone whose access a lead or
+ * admin revoked is refused (FORBIDDEN, audited as `cluster.kubeconfig.refused`). Every download is an AuditEvent
  * (`cluster.kubeconfig.download`) and counts in vcp_kubeconfig_downloads_total. Nothing is cached.
  */
-export async function downloadKubeconfig(ctx: DomainContext, clusterId: string, deps: { read?: KubeconfigReader } = {}): Promise<KubeconfigDownload> {
-  const read = deps.read ?? readKubeconfigFromHost;
+export async function downloadKubeconfig(ctx: DomainContext, clusterId: string, deps: DownloadDeps = {}): Promise<KubeconfigDownload> {
+  const ops = deps.ops ?? kubeCredentialOps();
+  const now = (deps.now ?? (() => new Date()))();
+  const maxHours = deps.maxHours ?? env().KUBECONFIG_TOKEN_MAX_HOURS;
+  const person = { userId: ctx.actor.id, email: ctx.actor.email };
 
-  // 1. Who may see it: scoping in the where, then the permission table.
+  // 1. Who may have it: scoping in the where, then the permission table.
   const row = await ctx.db.virtualCluster.findFirst({ where: { id: clusterId, ...clusterScope(ctx.actor) }, include: CLUSTER_SPEC_INCLUDE });
   if (!row || !can(ctx.actor, "cluster.kubeconfig", { cluster: row })) throw notFound("Cluster");
 
   // 2. Only a ready cluster has one.
   if (row.phase !== "READY")
     throw new AppError("CONFLICT", `The kubeconfig of ${row.name} is available once the cluster is ready; it is ${phaseLabel(row.phase).toLowerCase()} now.`);
-  if (!row.hostCluster) throw new AppError("CONFLICT", `${row.name} is not placed on a host cluster yet.`);
+  const host = row.hostCluster;
+  if (!host) throw new AppError("CONFLICT", `${row.name} is not placed on a host cluster yet.`);
 
-  // 3. Where it is reached from (endpoint pattern, else the exported address) and the read itself.
+  // 3. A lead or an admin revoked this person's access: refused, and the attempt is on record.
+  const existing = await ctx.db.clusterCredential.findUnique({ where: { clusterId_userId: { clusterId: row.id, userId: person.userId } }, include: { revokedBy: { select: { email: true } } } });
+  if (existing?.revokeReason === "revoked") {
+    await recordAudit(ctx.db, ctx, { action: "cluster.kubeconfig.refused", targetType: "cluster", targetId: row.id, teamId: row.teamId, details: { name: row.name, reason: "access revoked" } });
+    throw forbidden(
+      `Your access to ${row.name} was revoked${existing.revokedBy ? ` by ${existing.revokedBy.email}` : ""}${existing.revokedAt ? ` on ${fmt(existing.revokedAt)}` : ""}. Ask a lead of the team or an admin if you need it again.`,
+    );
+  }
+
+  // 4. How long the token may live.
+  const lifetime = tokenLifetime({ now, clusterExpiresAt: row.expiresAt, maxHours });
+  if (!lifetime.ok)
+    throw new AppError(
+      "CONFLICT",
+      lifetime.reason === "cluster-ended"
+        ? `${row.name} reached the end of its lifetime (${fmt(lifetime.clusterExpiresAt)}); extend it to download a kubeconfig.`
+        : `${row.name} ends in less than 10 minutes (${fmt(lifetime.clusterExpiresAt)}), too soon for a token; extend it to download a kubeconfig.`,
+    );
+
+  // 5. The person's identity in the virtual cluster, and a token for it.
   let spec: ClusterSpec;
   try {
     spec = specFromRow(row);
@@ -45,26 +95,87 @@ export async function downloadKubeconfig(ctx: DomainContext, clusterId: string, 
     if (e instanceof SpecError) throw new AppError("UNAVAILABLE", `The kubeconfig cannot be built: ${e.message}`);
     throw e;
   }
-  let body: string;
+  const role = row.templateVersion.tenantRole;
+  // Back in the team after leaving it, before the old ServiceAccount was deleted: delete it first (its tokens die).
+  const replace = existing?.revokedAt != null && existing.revocationAppliedAt === null;
+  let issued: IssuedCredential;
   try {
-    body = await read(row.hostCluster, spec, spec.exportServer);
+    issued = await ops.issue(host, spec, { person, role, seconds: lifetime.seconds, replace });
   } catch (e) {
-    if (e instanceof KubeconfigNotReadyError) throw new AppError("CONFLICT", `The kubeconfig of ${row.name} is not written yet; try again in a moment.`);
-    if (e instanceof HostConnectionError) throw new AppError("UNAVAILABLE", `The host cluster of ${row.name} cannot be reached right now; try again later.`);
-    const ke = toKubeError(e);
-    if (ke.kind === "NotFound") throw new AppError("CONFLICT", `The kubeconfig of ${row.name} is not written yet; try again in a moment.`);
-    if (ke.kind === "Unavailable" || ke.kind === "TooManyRequests") throw new AppError("UNAVAILABLE", `The host cluster of ${row.name} is not answering right now; try again later.`);
-    throw e;
+    throw issueError(e, row.name, role);
+  }
+  const expiresAt = effectiveExpiry(lifetime.expiresAt, issued.expiresAt);
+
+  // 6. Record it — unless the person's access ended meanwhile (revoked, or left the team): then the record says
+  //    so and the ServiceAccount is deleted again (at once when possible, else by the revocation sweep).
+  const record = { serviceAccount: issued.serviceAccount, role, issuedAt: now, expiresAt };
+  const outcome = await ctx.db.$transaction(async (tx) => {
+    const stillAllowed = await mayStillDownload(tx, person.userId, row.teamId);
+    const key = { clusterId: row.id, userId: person.userId };
+    if (!existing) {
+      const created = await tx.clusterCredential.createMany({
+        data: [{ ...key, ...record, ...(stillAllowed ? {} : { revokedAt: now, revokeReason: "left-team" }) }],
+        skipDuplicates: true,
+      });
+      if (created.count === 1) return stillAllowed ? "issued" : "lapsed";
+    }
+    const guard: Prisma.ClusterCredentialWhereInput = existing?.revokedAt ? { ...key, revokedAt: existing.revokedAt, revokeReason: "left-team" } : { ...key, revokedAt: null };
+    const updated = stillAllowed
+      ? await tx.clusterCredential.updateMany({
+          where: guard,
+          data: { ...record, downloads: { increment: 1 }, revokedAt: null, revokedById: null, revokeReason: null, revocationAppliedAt: null, revocationError: null },
+        })
+      : { count: 0 };
+    if (updated.count === 1) return "issued";
+    // Revoked meanwhile (the sweep may already have deleted the account this download just made again): apply again.
+    await tx.clusterCredential.updateMany({ where: { ...key, revokedAt: { not: null } }, data: { revocationAppliedAt: null } });
+    await tx.clusterCredential.updateMany({ where: { ...key, revokedAt: null }, data: { revokedAt: now, revokeReason: "left-team" } });
+    return "lapsed";
+  });
+  if (outcome === "lapsed") {
+    await applyCredentialRevocations(ctx.db, { ops, clusterId: row.id }).catch(() => {});
+    const after = await ctx.db.clusterCredential.findUnique({ where: { clusterId_userId: { clusterId: row.id, userId: person.userId } }, select: { revokeReason: true } });
+    if (after?.revokeReason === "revoked") throw forbidden(`Your access to ${row.name} was revoked. Ask a lead of the team or an admin if you need it again.`);
+    throw notFound("Cluster");
   }
 
-  // 4. Audit before handing it out: no audit row, no kubeconfig.
+  // 7. Audit before handing it out: no audit row, no kubeconfig.
   await recordAudit(ctx.db, ctx, {
     action: "cluster.kubeconfig.download",
     targetType: "cluster",
     targetId: row.id,
     teamId: row.teamId,
-    details: { name: row.name, server: spec.exportServer ?? "exported", host: row.hostCluster.name },
+    details: { name: row.name, server: spec.exportServer ?? "exported", host: host.name, serviceAccount: issued.serviceAccount, role, expiresAt: expiresAt.toISOString() },
   });
   kubeconfigDownloads.inc();
-  return { filename: kubeconfigFilename(row.name), contentType: "application/yaml", body };
+  const body = personalKubeconfig({
+    name: `${spec.teamSlug}-${spec.name}`,
+    server: spec.exportServer ?? issued.server,
+    caData: issued.caData,
+    token: issued.token,
+    expiresAt,
+    issuedAt: now,
+    email: person.email,
+    serviceAccount: issued.serviceAccount,
+    role,
+  });
+  return { filename: kubeconfigFilename(row.name), contentType: "application/yaml", body, expiresAt, serviceAccount: issued.serviceAccount };
+}
+
+/** Membership or the admin flag, as the database says now (the request's actor may be a moment old). */
+async function mayStillDownload(tx: Prisma.TransactionClient, userId: string, teamId: string): Promise<boolean> {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { isAdmin: true, memberships: { where: { teamId }, select: { id: true } } } });
+  return Boolean(user && (user.isAdmin || user.memberships.length > 0));
+}
+
+function issueError(e: unknown, name: string, role: string): unknown {
+  if (e instanceof KubeconfigNotReadyError) return new AppError("CONFLICT", `The kubeconfig of ${name} is not written yet; try again in a moment.`);
+  if (e instanceof HostConnectionError) return new AppError("UNAVAILABLE", `The host cluster of ${name} cannot be reached right now; try again later.`);
+  if (e instanceof VirtualClusterUnavailableError) return new AppError("UNAVAILABLE", `The API server of ${name} is not answering right now; try again in a moment.`);
+  if (e instanceof TenantRoleMissingError)
+    return new AppError("CONFLICT", `The role "${role}" that ${name}'s template grants does not exist in the cluster (yet); ask an admin to check the template's role.`);
+  const ke = toKubeError(e);
+  if (ke.kind === "NotFound") return new AppError("CONFLICT", `The kubeconfig of ${name} is not written yet; try again in a moment.`);
+  if (ke.kind === "Unavailable" || ke.kind === "TooManyRequests") return new AppError("UNAVAILABLE", `The host cluster of ${name} is not answering right now; try again later.`);
+  return e;
 }

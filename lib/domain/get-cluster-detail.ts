@@ -1,9 +1,11 @@
 import { can } from "@/lib/authz/permissions";
 import { canTransition, phaseLabel } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
+import { credentialState, tokenLifetime } from "@/lib/domain/credential-lifetime";
 import { extendableHours } from "@/lib/domain/extend-cluster";
 import { loadVisibleCluster } from "@/lib/domain/load-cluster";
 import { formatCpu, formatMemory } from "@/lib/domain/quota";
+import { env } from "@/lib/env";
 import type { ClusterPhase, DesiredState } from "@/lib/generated/prisma/enums";
 
 // What the cluster page and GET /api/clusters/[id] show: one JSON-safe shape (dates as ISO strings), so
@@ -42,7 +44,11 @@ export type TClusterStatus = {
   /** Oldest first, at most the latest EVENT_LIMIT. */
   events: TClusterEvent[];
   /** What the person may do right now: permission (the shared table) and phase both allow it. */
-  allowed: { sleep: boolean; wake: boolean; extend: boolean; delete: boolean; retry: boolean; kubeconfig: boolean };
+  allowed: { sleep: boolean; wake: boolean; extend: boolean; delete: boolean; retry: boolean; kubeconfig: boolean; access: boolean; revokeAccess: boolean };
+  /** What a kubeconfig downloaded now holds: a personal token valid until then, cut short by the maximum or the cluster's end. */
+  kubeconfigValidity: { validUntil: string; boundBy: "maximum" | "cluster" } | null;
+  /** The viewer's own credential for this cluster, when they downloaded a kubeconfig of it. */
+  yourCredential: { issuedAt: string; expiresAt: string; state: "active" | "expired" | "revoking" | "revoked"; revokedBy: string | null; revokeReason: string | null } | null;
   /** Largest `hours` an extension may ask for now (template max lifetime counted from now). */
   maxExtendHours: number;
   kubeconfigFilename: string;
@@ -109,8 +115,17 @@ export function maxExtendHours(c: { expiresAt: Date | null; maxTtlHours: number;
   return extendableHours(c.expiresAt, { templateMaxHours: c.maxTtlHours, templateName: "", teamMaxHours: c.teamMaxLifetimeHours ?? null }, now);
 }
 
-export function toClusterStatus(ctx: DomainContext, c: Row & { owner: TClusterStatus["owner"]; hostCluster: { name: string } | null }, events: (EventRow & { id: string; createdAt: Date })[]): TClusterStatus {
+type CredentialRow = { issuedAt: Date; expiresAt: Date; revokedAt: Date | null; revocationAppliedAt: Date | null; revokeReason: string | null; revokedBy: { email: string } | null };
+
+export function toClusterStatus(
+  ctx: DomainContext,
+  c: Row & { owner: TClusterStatus["owner"]; hostCluster: { name: string } | null },
+  events: (EventRow & { id: string; createdAt: Date })[],
+  credentials: { maxTokenHours?: number; yours?: CredentialRow | null; now?: Date } = {},
+): TClusterStatus {
   const tv = c.templateVersion;
+  const now = credentials.now ?? new Date();
+  const yours = credentials.yours ?? null;
   const operate = can(ctx.actor, "cluster.operate", { cluster: c });
   const kube = can(ctx.actor, "cluster.kubeconfig", { cluster: c });
   const extendHours = maxExtendHours({ expiresAt: c.expiresAt, maxTtlHours: tv.maxTtlHours, teamMaxLifetimeHours: c.team.quota?.maxLifetimeHours });
@@ -151,8 +166,21 @@ export function toClusterStatus(ctx: DomainContext, c: Row & { owner: TClusterSt
       extend: operate && ["READY", "SLEEPING", "PROVISIONING"].includes(c.phase) && c.expiresAt !== null && extendHours >= 1,
       delete: operate && canTransition(c.phase, "delete") && c.desiredState !== "DELETED",
       retry: operate && c.phase === "FAILED",
-      kubeconfig: kube && c.phase === "READY",
+      // A person whose access a lead or admin revoked is refused by the download; the page says so instead.
+      kubeconfig: kube && c.phase === "READY" && yours?.revokeReason !== "revoked",
+      access: can(ctx.actor, "cluster.access.view", { cluster: c }),
+      revokeAccess: can(ctx.actor, "cluster.access.revoke", { cluster: c }),
     },
+    kubeconfigValidity: kubeconfigValidity(c, credentials.maxTokenHours, now),
+    yourCredential: yours
+      ? {
+          issuedAt: yours.issuedAt.toISOString(),
+          expiresAt: yours.expiresAt.toISOString(),
+          state: credentialState(yours, now),
+          revokedBy: yours.revokeReason === "left-team" ? "left the team" : (yours.revokedBy?.email ?? null),
+          revokeReason: yours.revokeReason,
+        }
+      : null,
     maxExtendHours: extendHours,
     kubeconfigFilename: kubeconfigFilename(c.name),
   };
@@ -160,10 +188,16 @@ export function toClusterStatus(ctx: DomainContext, c: Row & { owner: TClusterSt
 
 export const kubeconfigFilename = (clusterName: string) => `${clusterName}.kubeconfig.yaml`;
 
+function kubeconfigValidity(c: { phase: ClusterPhase; expiresAt: Date | null }, maxTokenHours: number | undefined, now: Date): TClusterStatus["kubeconfigValidity"] {
+  if (c.phase !== "READY" || !maxTokenHours) return null;
+  const l = tokenLifetime({ now, clusterExpiresAt: c.expiresAt, maxHours: maxTokenHours });
+  return l.ok ? { validUntil: l.expiresAt.toISOString(), boundBy: l.boundBy } : null;
+}
+
 /** The status of one cluster the actor may see; NOT_FOUND (indistinguishable from absent) otherwise. */
 export async function getClusterStatus(ctx: DomainContext, clusterId: string): Promise<TClusterStatus> {
   const cluster = await loadVisibleCluster(ctx.db, ctx, clusterId);
-  const [owner, hostCluster, latest] = await Promise.all([
+  const [owner, hostCluster, latest, yours] = await Promise.all([
     ctx.db.user.findUniqueOrThrow({ where: { id: cluster.ownerId }, select: { id: true, name: true, email: true } }),
     cluster.hostClusterId ? ctx.db.hostCluster.findUnique({ where: { id: cluster.hostClusterId }, select: { name: true } }) : null,
     ctx.db.clusterEvent.findMany({
@@ -172,6 +206,10 @@ export async function getClusterStatus(ctx: DomainContext, clusterId: string): P
       take: EVENT_LIMIT,
       select: { id: true, type: true, message: true, createdAt: true },
     }),
+    ctx.db.clusterCredential.findUnique({
+      where: { clusterId_userId: { clusterId: cluster.id, userId: ctx.actor.id } },
+      select: { issuedAt: true, expiresAt: true, revokedAt: true, revocationAppliedAt: true, revokeReason: true, revokedBy: { select: { email: true } } },
+    }),
   ]);
-  return toClusterStatus(ctx, { ...cluster, owner, hostCluster }, latest.reverse());
+  return toClusterStatus(ctx, { ...cluster, owner, hostCluster }, latest.reverse(), { maxTokenHours: env().KUBECONFIG_TOKEN_MAX_HOURS, yours });
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ZTemplateParameters, type TTemplateParameters } from "@/lib/domain/template-parameters";
 import { imageTagFor, isSupportedChartVersion, kubernetesMinorVersions, unsupportedChartVersionMessage, type TSupportedChartVersion } from "@/lib/vcluster/chart-versions";
 import { licensedFeaturesIn } from "@/lib/vcluster/licensed-features";
+import { privilegedKeyMessage, privilegedKeysIn, type TPrivilegedVersionSettings } from "@/lib/vcluster/privileged-keys";
 
 // Pure checks of a template version draft, shared by the admin form (live, in the browser, before saving)
 // and createTemplateVersion (authoritative, on the server). No Node or Prisma imports here. The values schema
@@ -65,6 +66,20 @@ export function checkLicensedValues(chartVersion: TSupportedChartVersion, values
     const instead = LICENSED_FEATURE_ALTERNATIVES[path];
     return `${path}: ${feature} is a licensed vCluster feature (needs vCluster Platform)${instead ? `; ${instead}` : ""}`;
   });
+}
+
+/**
+ * Settings that widen host privileges (lib/vcluster/privileged-keys.ts) are allowed only in a version an admin
+ * marks privileged: one message per setting otherwise, split by the form field it belongs to.
+ */
+export function checkPrivilegedValues(
+  values: Record<string, unknown>,
+  settings: TPrivilegedVersionSettings & { privileged: boolean },
+): { valuesYaml: string[]; podSecurityStandard: string[] } {
+  const out = { valuesYaml: [] as string[], podSecurityStandard: [] as string[] };
+  if (settings.privileged) return out;
+  for (const use of privilegedKeysIn(values, settings)) (use.path === "podSecurityStandard" ? out.podSecurityStandard : out.valuesYaml).push(privilegedKeyMessage(use));
+  return out;
 }
 
 /** The parameters are a JSON array that ZTemplateParameters accepts; messages name the parameter at fault. */

@@ -8,8 +8,10 @@ import {
   buildLimitRange,
   buildNamespace,
   buildResourceQuota,
+  buildTenantRoleBinding,
   buildVclusterValues,
   buildVclusterValuesObject,
+  subjectForUsername,
 } from "./host-objects";
 
 const spec: ClusterSpec = {
@@ -134,12 +136,27 @@ describe("host objects", () => {
   it("network policies are skipped when the template opts out", () => {
     expect(buildHostObjects(spec).map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
       "Namespace/vc-payments-feature-x-q7w2e",
+      "RoleBinding/vcluster-portal-tenant",
+      "ServiceAccount/vcluster-portal-installer",
       "ResourceQuota/vcluster-portal-quota",
       "LimitRange/vcluster-portal-limits",
       "NetworkPolicy/isolate-vcluster",
       "NetworkPolicy/vcluster-api-ingress",
     ]);
-    expect(buildHostObjects({ ...spec, isolateNetwork: false }).map((o) => o.kind)).toEqual(["Namespace", "ResourceQuota", "LimitRange"]);
+    expect(buildHostObjects({ ...spec, isolateNetwork: false }).map((o) => o.kind)).toEqual(["Namespace", "RoleBinding", "ServiceAccount", "ResourceQuota", "LimitRange"]);
+  });
+
+  it("the tenant RoleBinding grants the tenant ClusterRole, in this namespace only, to the portal and the installer", () => {
+    const portal = subjectForUsername("system:serviceaccount:vcluster-portal:vcluster-portal");
+    expect(portal).toEqual({ kind: "ServiceAccount", name: "vcluster-portal", namespace: "vcluster-portal" });
+    const rb = buildTenantRoleBinding(spec, portal);
+    expect(rb.metadata).toMatchObject({ name: "vcluster-portal-tenant", namespace: spec.namespace, labels: { "app.kubernetes.io/managed-by": "vcluster-portal" } });
+    expect(rb.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "vcluster-portal-tenant" });
+    expect(rb.subjects).toEqual([portal, { kind: "ServiceAccount", name: "vcluster-portal-installer", namespace: spec.namespace }]);
+    // a host kubeconfig for a person or a certificate: a User subject; unknown: the installer only
+    expect(subjectForUsername("kubernetes-admin")).toEqual({ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "kubernetes-admin" });
+    expect(buildTenantRoleBinding(spec).subjects).toHaveLength(1);
+    expect(buildHostObjects(spec, { portalSubject: portal })[1]).toEqual(rb);
   });
 });
 

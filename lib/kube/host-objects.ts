@@ -1,4 +1,4 @@
-import type { V1LimitRange, V1Namespace, V1NetworkPolicy, V1NetworkPolicyPeer, V1ResourceQuota } from "@kubernetes/client-node";
+import type { RbacV1Subject, V1LimitRange, V1Namespace, V1NetworkPolicy, V1NetworkPolicyPeer, V1ResourceQuota, V1RoleBinding, V1ServiceAccount } from "@kubernetes/client-node";
 import { isMap, parseDocument, stringify } from "yaml";
 import {
   CLUSTER_ID_LABEL,
@@ -21,7 +21,15 @@ export const API_INGRESS_POLICY_NAME = "vcluster-api-ingress";
 /** Port the vcluster control plane serves its API on (the chart's container port). */
 export const VCLUSTER_API_PORT = 8443;
 
-export type HostObject = V1Namespace | V1ResourceQuota | V1LimitRange | V1NetworkPolicy;
+/**
+ * The ClusterRole (deploy/rbac/tenant-clusterrole.yaml) that holds everything the portal may do inside a tenant
+ * namespace, and the name of the RoleBinding that grants it there — the one role the portal may bind.
+ */
+export const TENANT_ROLE_NAME = "vcluster-portal-tenant";
+/** The tenant namespace's ServiceAccount that Flux installs the chart as (HelmRelease spec.serviceAccountName). */
+export const INSTALLER_SERVICE_ACCOUNT = "vcluster-portal-installer";
+
+export type HostObject = V1Namespace | V1RoleBinding | V1ServiceAccount | V1ResourceQuota | V1LimitRange | V1NetworkPolicy;
 
 /** An address of the host's kube-apiserver as pods see it (Service ClusterIP or an endpoint). */
 export interface ApiServerEndpoint {
@@ -36,6 +44,11 @@ export interface HostObjectOptions {
    * lib/kube/vcluster-ops.ts `apiServerEndpoints()` discovers them from `default/kubernetes`.
    */
   apiServer?: ApiServerEndpoint[];
+  /**
+   * The portal's own identity on the host, bound to the tenant role in the namespace (lib/kube/vcluster-ops.ts
+   * `portalSubject()` asks the API server with a SelfSubjectReview). Unknown: only the installer is bound.
+   */
+  portalSubject?: RbacV1Subject | null;
 }
 
 function commonLabels(spec: ClusterSpec): Record<string, string> {
@@ -78,6 +91,39 @@ export function buildNamespace(spec: ClusterSpec): V1Namespace {
       },
       annotations: { ...spec.annotations },
     },
+  };
+}
+
+/** The RBAC subject of an authenticated username: a ServiceAccount for `system:serviceaccount:<ns>:<name>`, else a User. */
+export function subjectForUsername(username: string): RbacV1Subject {
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+  if (sa) return { kind: "ServiceAccount", name: sa[2]!, namespace: sa[1]! };
+  return { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: username };
+}
+
+/**
+ * Opens the tenant namespace to the portal: ClusterRole vcluster-portal-tenant bound here only, to the portal's
+ * identity and to the installer ServiceAccount. Applied right after the namespace; everything after it in the
+ * namespace is written with the rights it grants.
+ */
+export function buildTenantRoleBinding(spec: ClusterSpec, portalSubject: RbacV1Subject | null = null): V1RoleBinding {
+  const installer: RbacV1Subject = { kind: "ServiceAccount", name: INSTALLER_SERVICE_ACCOUNT, namespace: spec.namespace };
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: TENANT_ROLE_NAME, namespace: spec.namespace, labels: commonLabels(spec) },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: TENANT_ROLE_NAME },
+    subjects: portalSubject ? [portalSubject, installer] : [installer],
+  };
+}
+
+/** The identity Flux's helm-controller installs the chart as; no pod mounts its token. */
+export function buildInstallerServiceAccount(spec: ClusterSpec): V1ServiceAccount {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: INSTALLER_SERVICE_ACCOUNT, namespace: spec.namespace, labels: commonLabels(spec) },
+    automountServiceAccountToken: false,
   };
 }
 
@@ -183,9 +229,18 @@ export function buildApiIngressPolicy(spec: ClusterSpec): V1NetworkPolicy {
   };
 }
 
-/** Every host object of a virtual cluster except the Helm release, in apply order (namespace first). */
+/**
+ * Every host object of a virtual cluster except the Helm release, in apply order: the namespace, then the
+ * RoleBinding that lets the portal write inside it, then the rest.
+ */
 export function buildHostObjects(spec: ClusterSpec, opts: HostObjectOptions = {}): HostObject[] {
-  const objects: HostObject[] = [buildNamespace(spec), buildResourceQuota(spec), buildLimitRange(spec)];
+  const objects: HostObject[] = [
+    buildNamespace(spec),
+    buildTenantRoleBinding(spec, opts.portalSubject ?? null),
+    buildInstallerServiceAccount(spec),
+    buildResourceQuota(spec),
+    buildLimitRange(spec),
+  ];
   if (spec.isolateNetwork) objects.push(buildIsolationPolicy(spec, opts), buildApiIngressPolicy(spec));
   return objects;
 }

@@ -74,9 +74,18 @@ export async function observe(client: KubeClient, spec: ClusterSpec): Promise<Ob
   const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
   if (!ns) return { namespace: "absent", controlPlane: null, secretExists: false, paused: false, ready: false };
   const namespace = ns.metadata?.deletionTimestamp || ns.status?.phase === "Terminating" ? "terminating" : "present";
+  // While the namespace terminates, the tenant RoleBinding that lets the portal read inside it may be gone already:
+  // a 403 there means "going away with the namespace", i.e. absent.
+  const goneIfForbidden = <T>(p: Promise<T | null>): Promise<T | null> => {
+    if (namespace !== "terminating") return p;
+    return p.catch((e: unknown) => {
+      if (toKubeError(e).kind === "Forbidden") return null;
+      throw e;
+    });
+  };
   const [workload, secret] = await Promise.all([
-    readControlPlane(client, spec),
-    orNull(client.core.readNamespacedSecret({ name: kubeconfigSecretName(spec.releaseName), namespace: spec.namespace })),
+    goneIfForbidden(readControlPlane(client, spec)),
+    goneIfForbidden(orNull(client.core.readNamespacedSecret({ name: kubeconfigSecretName(spec.releaseName), namespace: spec.namespace }))),
   ]);
   const controlPlane = workload ? toControlPlane(workload.kind, workload.object) : null;
   const secretExists = Boolean(secret?.data?.config);
@@ -196,6 +205,9 @@ async function retryWhileForbidden<T>(fn: () => Promise<T>, budgetMs = 10_000): 
 /** What exists on a host: the portal's namespaces, and the vcluster control planes by `<namespace>/<name>`. */
 export type HostInventory = { namespaces: Set<string>; controlPlanes: Map<string, { paused: boolean; replicas: number }> };
 
+/** Clients refused cluster-wide workload lists, and when: they list per namespace for a while without asking. */
+const clusterWideRefused = new WeakMap<KubeClient, number>();
+
 /**
  * The drift sweep's view of a host. The portal's namespaces come from one list call; the control planes
  * (StatefulSets and Deployments labelled app=vcluster) from two cluster-wide lists where the portal may list
@@ -207,24 +219,36 @@ export async function hostInventory(client: KubeClient, concurrency = 8): Promis
   try {
     const namespaces = await client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
     const names = namespaces.items.map((n) => n.metadata?.name ?? "").filter(Boolean);
-    let workloads: Workload[];
-    try {
-      const [sts, deploys] = await Promise.all([
-        client.apps.listStatefulSetForAllNamespaces({ labelSelector: selector }),
-        client.apps.listDeploymentForAllNamespaces({ labelSelector: selector }),
-      ]);
-      workloads = [...sts.items, ...deploys.items];
-    } catch (e) {
-      if (toKubeError(e).kind !== "Forbidden") throw e;
-      workloads = [];
+    let workloads: Workload[] = [];
+    const refusedAt = clusterWideRefused.get(client);
+    let perNamespace = refusedAt !== undefined && Date.now() - refusedAt < 10 * 60_000;
+    if (!perNamespace) {
+      try {
+        const [sts, deploys] = await Promise.all([
+          client.apps.listStatefulSetForAllNamespaces({ labelSelector: selector }),
+          client.apps.listDeploymentForAllNamespaces({ labelSelector: selector }),
+        ]);
+        workloads = [...sts.items, ...deploys.items];
+      } catch (e) {
+        if (toKubeError(e).kind !== "Forbidden") throw e;
+        clusterWideRefused.set(client, Date.now()); // asked again in 10 minutes, should someone grant it
+        perNamespace = true;
+      }
+    }
+    if (perNamespace) {
       const queue = [...names];
       const worker = async () => {
         for (let ns = queue.shift(); ns !== undefined; ns = queue.shift()) {
-          const [sts, deploys] = await Promise.all([
-            client.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector: selector }),
-            client.apps.listNamespacedDeployment({ namespace: ns, labelSelector: selector }),
-          ]);
-          workloads.push(...sts.items, ...deploys.items);
+          try {
+            const [sts, deploys] = await Promise.all([
+              client.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector: selector }),
+              client.apps.listNamespacedDeployment({ namespace: ns, labelSelector: selector }),
+            ]);
+            workloads.push(...sts.items, ...deploys.items);
+          } catch (e) {
+            // no tenant RoleBinding there (terminating, or labelled by someone else): nothing of ours to see
+            if (toKubeError(e).kind !== "Forbidden") throw e;
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
@@ -376,7 +400,8 @@ type KubeconfigDoc = {
 /**
  * The virtual cluster's admin kubeconfig from Secret `vc-<release>` key `config`, with every cluster's server
  * set to `publicServer` (else spec.exportServer, else kept), and cluster/user/context named `<team>-<name>`.
- * Returned as YAML; never cached.
+ * Returned as YAML; never cached. For the portal's own use and tests only: people download a kubeconfig with a
+ * token of their own (lib/kube/vcluster-credentials.ts), never this admin certificate.
  */
 export async function readKubeconfig(client: KubeClient, spec: ClusterSpec, publicServer: string | null): Promise<string> {
   const secret = await orNull(client.core.readNamespacedSecret({ name: kubeconfigSecretName(spec.releaseName), namespace: spec.namespace }));

@@ -27,7 +27,7 @@ export type { Observation };
 export interface HostOps {
   /** Namespace, control plane (StatefulSet or Deployment), kubeconfig Secret, paused annotation. Throws on API errors; absent is not an error. */
   observe(spec: ClusterSpec): Promise<Observation>;
-  /** Server-side applies Namespace, ResourceQuota, LimitRange, NetworkPolicies. */
+  /** Server-side applies Namespace, the tenant RoleBinding and installer ServiceAccount, ResourceQuota, LimitRange, NetworkPolicies. */
   applyHostObjects(spec: ClusterSpec): Promise<void>;
   /** helm upgrade --install (or the flux HelmRelease); idempotent. */
   install(spec: ClusterSpec): Promise<void>;

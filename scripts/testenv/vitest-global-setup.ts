@@ -4,12 +4,14 @@ import type { TestProject } from "vitest/node";
 import { ensureVclusterCharts, serveChartRepository } from "../k8s/chart-repo";
 import { upTestCluster } from "./cluster";
 import { createMigratedTemplate } from "./database";
-import { startPostgres } from "./postgres";
+import { findPostgresBin, startPostgres } from "./postgres";
 
 const log = (line: string) => console.error(`[testenv] ${line}`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = Date.now();
+  // What this tier needs from the machine, before anything starts: a clear message naming the package if not.
+  findPostgresBin();
   // The cluster may have to start (or, the very first time, be built): run it alongside Postgres.
   const clusterPromise = upTestCluster();
   clusterPromise.catch(() => {}); // awaited below; avoid an unhandled rejection while Postgres starts

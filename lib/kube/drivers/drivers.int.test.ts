@@ -255,6 +255,8 @@ describe("flux driver against the real API server with the Flux CRDs", () => {
     expect(hr!.metadata?.generation).toBe(1);
     expect(hr!.spec).toMatchObject({
       releaseName: spec.releaseName,
+      // helm-controller installs as the tenant namespace's installer ServiceAccount (bound by ensureHostObjects)
+      serviceAccountName: "vcluster-portal-installer",
       chart: { spec: { chart: "vcluster", version: TEST_CHART_VERSION, sourceRef: { kind: "HelmRepository", name: helmRepositoryName(spec), namespace: spec.namespace } } },
       values: {
         controlPlane: { backingStore: { database: { embedded: { enabled: true } } }, distro: { k8s: { image: { tag: "v1.36.0" } } } },
@@ -262,6 +264,10 @@ describe("flux driver against the real API server with the Flux CRDs", () => {
       },
     });
     expect(hr!.metadata?.managedFields?.some((f) => f.manager === "vcluster-portal")).toBe(true);
+    const installer = await client.core.readNamespacedServiceAccount({ name: "vcluster-portal-installer", namespace: spec.namespace });
+    expect(installer.automountServiceAccountToken).toBe(false);
+    const binding = await client.rbac.readNamespacedRoleBinding({ name: "vcluster-portal-tenant", namespace: spec.namespace });
+    expect(binding.subjects).toContainEqual({ kind: "ServiceAccount", name: "vcluster-portal-installer", namespace: spec.namespace });
   });
 
   it("reads readiness from the Ready condition of the current generation", async () => {

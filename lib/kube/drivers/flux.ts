@@ -2,7 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { applyObject, deleteIfExists, getOrNull, type ObjectRef } from "../apply";
 import type { KubeClient } from "../client";
 import { CLUSTER_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL, TEAM_ID_LABEL, type ClusterSpec } from "../cluster-spec";
-import { buildVclusterValuesObject } from "../host-objects";
+import { INSTALLER_SERVICE_ACCOUNT, buildVclusterValuesObject } from "../host-objects";
 import { isLocalChart } from "./helm";
 import type { DriverStatus, ProvisioningDriver } from "./types";
 
@@ -51,6 +51,11 @@ export function buildHelmRepository(spec: ClusterSpec): KubernetesObject & { spe
   };
 }
 
+/**
+ * Flux's helm-controller installs as the tenant namespace's `vcluster-portal-installer` ServiceAccount
+ * (spec.serviceAccountName), which the tenant RoleBinding gives exactly the portal's rights in that namespace —
+ * not as its own identity, which usually may write anything anywhere.
+ */
 export function buildHelmRelease(spec: ClusterSpec): HelmReleaseObject {
   return {
     apiVersion: HELM_RELEASE_API,
@@ -59,6 +64,7 @@ export function buildHelmRelease(spec: ClusterSpec): HelmReleaseObject {
     spec: {
       interval: "10m",
       releaseName: spec.releaseName,
+      serviceAccountName: INSTALLER_SERVICE_ACCOUNT,
       chart: {
         spec: {
           chart: spec.chart.name,

@@ -71,5 +71,7 @@ describe("flux objects", () => {
       spec: { chart: "vcluster", version: "0.36.1", sourceRef: { kind: "HelmRepository", name: "dev-charts", namespace: "vc-web-dev-k3x9z" }, interval: "1h" },
     });
     expect(hr.spec.values).toMatchObject({ policies: { podSecurityStandard: "baseline" } });
+    // Flux installs as the tenant namespace's installer ServiceAccount, not with its own identity
+    expect(hr.spec.serviceAccountName).toBe("vcluster-portal-installer");
   });
 });

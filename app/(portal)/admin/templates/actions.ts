@@ -12,7 +12,7 @@ export async function createTemplateVersionAction(_prev: CreateVersionState, for
   return runAction(async () => {
     const ctx = await domainContext();
     const raw = formToObject(form);
-    const v = await createTemplateVersion(ctx, { ...(raw as Record<string, string>), isolateNetwork: raw.isolateNetwork === "true" } as never);
+    const v = await createTemplateVersion(ctx, { ...(raw as Record<string, string>), isolateNetwork: raw.isolateNetwork === "true", privileged: raw.privileged === "true" } as never);
     revalidatePath("/admin/templates");
     revalidatePath(`/admin/templates/${String(raw.templateSlug)}`);
     return { message: `Version ${v.version} published.`, data: { version: v.version } };

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
 import { extendCluster } from "@/lib/domain/extend-cluster";
 import { retryCluster } from "@/lib/domain/retry-cluster";
+import { revokeClusterAccess } from "@/lib/domain/revoke-cluster-access";
 import { sleepCluster } from "@/lib/domain/sleep-cluster";
 import { wakeCluster } from "@/lib/domain/wake-cluster";
 import { type ActionState, runAction } from "@/lib/server/action";
@@ -47,6 +48,14 @@ export async function deleteClusterAction(_prev: ActionState, form: FormData): P
   return runAction(async () => {
     const c = await deleteCluster(await domainContext(), { clusterId: idOf(form) });
     return done(c.id, `${c.name} is being deleted.`);
+  });
+}
+
+export async function revokeClusterAccessAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const r = await revokeClusterAccess(await domainContext(), { clusterId: idOf(form), userId: String(form.get("userId") ?? "") });
+    revalidatePath(`/clusters/${r.clusterId}`);
+    return { message: r.message };
   });
 }
 

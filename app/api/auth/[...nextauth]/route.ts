@@ -1,4 +1,4 @@
 // Auth.js endpoints: /api/auth/signin, /callback/<provider>, /session, /csrf, /signout, /providers.
-import { handlers } from "@/lib/auth/config";
+import { authRouteHandlers } from "@/lib/auth/route-handlers";
 
-export const { GET, POST } = handlers;
+export const { GET, POST } = authRouteHandlers;

@@ -33,6 +33,8 @@ const draftOf = (v: V) => ({
   expiryAction: v.expiryAction,
   podSecurityStandard: v.podSecurityStandard as "privileged" | "baseline" | "restricted",
   isolateNetwork: v.isolateNetwork,
+  tenantRole: v.tenantRole,
+  privileged: v.privileged,
 });
 
 export default async function TemplatePage({ params }: { params: Promise<{ slug: string }> }) {
@@ -58,7 +60,7 @@ export default async function TemplatePage({ params }: { params: Promise<{ slug:
         previous={
           latest
             ? draftOf(latest)
-            : { description: "", kubernetesVersion: kubernetesMinorVersions(NEWEST_CHART_VERSION)[0]!, chartVersion: NEWEST_CHART_VERSION, valuesYaml: "", parametersJson: "[]", cpuMillicores: "1000", memoryMiB: "2048", defaultTtlHours: "8", maxTtlHours: "24", approval: "AUTO", expiryAction: "DELETE", podSecurityStandard: "restricted", isolateNetwork: true }
+            : { description: "", kubernetesVersion: kubernetesMinorVersions(NEWEST_CHART_VERSION)[0]!, chartVersion: NEWEST_CHART_VERSION, valuesYaml: "", parametersJson: "[]", cpuMillicores: "1000", memoryMiB: "2048", defaultTtlHours: "8", maxTtlHours: "24", approval: "AUTO", expiryAction: "DELETE", podSecurityStandard: "restricted", isolateNetwork: true, tenantRole: "cluster-admin", privileged: false }
         }
         action={createTemplateVersionAction}
       />
@@ -76,13 +78,18 @@ export default async function TemplatePage({ params }: { params: Promise<{ slug:
                       Version {v.version}
                       {v.id === requestable?.id ? <Badge tone="success">Requested by default</Badge> : null}
                       {v.deprecated ? <Badge tone="neutral">Deprecated</Badge> : null}
+                      {v.privileged ? (
+                        <span title="Its values may widen host privileges (security contexts, host paths, extra RBAC rules, host-wide sync …)">
+                          <Badge tone="danger">Privileged</Badge>
+                        </span>
+                      ) : null}
                       <Badge tone={v.approval === "REQUIRED" ? "warning" : "info"}>{v.approval === "REQUIRED" ? "Admin approves" : "Automatic"}</Badge>
                     </h3>
                     <p className="text-sm text-slate-600 dark:text-slate-400">{v.description || "No description"}</p>
                     <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
                       Published <time dateTime={v.createdAt.toISOString()} title={v.createdAt.toISOString()}>{formatDistanceToNowStrict(v.createdAt, { addSuffix: true })}</time>
                       {v.createdBy ? ` by ${v.createdBy.email}` : ""} · Kubernetes {v.kubernetesVersion} · chart {v.chartVersion} · {formatCpu(v.cpuMillicores)} / {formatMemory(v.memoryMiB)} · lifetime {v.defaultTtlHours} h (max {v.maxTtlHours} h), then {v.expiryAction === "SLEEP" ? "sleeps" : "deleted"} · PSS {v.podSecurityStandard}
-                      {v.isolateNetwork ? " · isolated network" : ""} · {v.liveClusters} live cluster{v.liveClusters === 1 ? "" : "s"}
+                      {v.isolateNetwork ? " · isolated network" : ""} · people get role {v.tenantRole} · {v.liveClusters} live cluster{v.liveClusters === 1 ? "" : "s"}
                     </p>
                   </div>
                   <DeprecateButton templateSlug={template.slug} version={v.version} deprecated={v.deprecated} action={deprecateTemplateVersionAction} />
