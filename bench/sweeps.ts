@@ -90,7 +90,8 @@ export async function run(): Promise<void> {
     await createMigratedTemplate(pg.adminUrl, { seeded: true });
     const database = await createTestDatabase(pg.adminUrl, { seeded: true, name: "vcp_bench_sweeps" });
     const { createPrisma } = await import("@/lib/db/client");
-    const { driftSweep, dueForExpiry, usageSnapshotSweep, approvalTimeoutSweep } = await import("@/lib/reconciler/sweeps");
+    const { driftSweep, dueForExpiry, usageSnapshotSweep } = await import("@/lib/reconciler/sweeps");
+    const { approvalTimeoutSweep } = await import("@/lib/reconciler/approval-timeout-sweep");
     const db = createPrisma(database.url, 4);
     try {
       console.log("\n| clusters | live | baseline: PK lookup ms | expiry read ms (×) | drift sweep ms (×) | usage snapshot ms (×) | approval-timeout read ms (×) |");

@@ -16,7 +16,8 @@ import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file
 import { SimulatedCrash } from "./errors";
 import { PARKED_UNTIL } from "./queue";
 import type { Checkpoint } from "./reconcile-cluster";
-import { approvalTimeoutSweep, driftSweep, dueForExpiry, expireOne, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
+import { approvalTimeoutSweep } from "./approval-timeout-sweep";
+import { driftSweep, dueForExpiry, expireOne, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
 import { ConcurrencyProbe, FakeHost, createTestTeam, unavailable, waitForPhase, waitUntil } from "./test-support";
 import { Worker, type WorkerOptions } from "./worker";
 

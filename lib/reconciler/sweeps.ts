@@ -16,7 +16,8 @@ import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
 // Periodic sweeps (DESIGN.md §4). Each is idempotent and guarded by compare-and-set, so two workers
 // running the same sweep at once do no harm; withSweepLock() makes that rare anyway.
 
-const SYSTEM = { actor: { ...SYSTEM_ACTOR, memberships: [] }, requestId: undefined, ip: undefined };
+/** The sweeps act as the system in the audit log. */
+export const SYSTEM = { actor: { ...SYSTEM_ACTOR, memberships: [] }, requestId: undefined, ip: undefined };
 
 // ───────────────────────────── TTL expiry ─────────────────────────────
 
@@ -100,45 +101,6 @@ export async function expireOne(db: PrismaClient, c: ExpiryCandidate, now: Date)
   return action;
 }
 
-// ───────────────────────────── pending approvals ─────────────────────────────
-
-/**
- * Requests waiting for an admin longer than `timeoutHours` are rejected by the system (timeline, audit), so a
- * forgotten request stops holding the team's quota; the requester can simply ask again. 0 turns it off.
- */
-export async function approvalTimeoutSweep(db: PrismaClient, opts: { timeoutHours: number; now?: Date; log?: Logger }): Promise<number> {
-  if (opts.timeoutHours <= 0) return 0;
-  const now = opts.now ?? new Date();
-  const cutoff = new Date(now.getTime() - opts.timeoutHours * 3_600_000);
-  const stale = await db.virtualCluster.findMany({
-    where: { phase: "PENDING_APPROVAL", createdAt: { lt: cutoff } },
-    select: { id: true, name: true, teamId: true, phase: true, generation: true },
-    orderBy: { createdAt: "asc" },
-    take: 500,
-  });
-  let rejected = 0;
-  for (const c of stale) {
-    const reason = `No admin decided within ${opts.timeoutHours} hours; request it again if you still need it`;
-    const done = await db.$transaction(async (tx) => {
-      const n = await tx.virtualCluster.updateMany({
-        where: { id: c.id, phase: "PENDING_APPROVAL", generation: c.generation },
-        data: { phase: nextPhase(c.phase, "reject"), desiredState: "DELETED", lastError: null },
-      });
-      if (n.count !== 1) return false;
-      await recordClusterEvent(tx, c.id, "rejected", `Rejected automatically: ${reason}`);
-      await recordAudit(tx, SYSTEM, { action: "cluster.reject", targetType: "cluster", targetId: c.id, teamId: c.teamId, details: { name: c.name, reason, by: "approval timeout" } });
-      return true;
-    });
-    if (done) {
-      rejected++;
-      phaseTransitions.inc({ from: "PENDING_APPROVAL", to: "REJECTED" });
-      sweepActions.inc({ action: "approval-timeout" });
-      (opts.log ?? rootLog).info({ clusterId: c.id }, `request ${c.name} rejected: no decision within ${opts.timeoutHours} h`);
-    }
-  }
-  return rejected;
-}
-
 // ───────────────────────────── drift ─────────────────────────────
 
 export type DriftResult = { checked: number; drifted: number; unreachable: number; followed: number };
@@ -149,8 +111,8 @@ export type DriftResult = { checked: number; drifted: number; unreachable: numbe
  * so, and an enqueue — the reconciler recreates what is missing. When someone paused or resumed the cluster
  * with the vcluster CLI, the portal follows them (followCli) instead of undoing it.
  *
- * Cost per host: three list calls (the portal's namespaces, vcluster StatefulSets and Deployments) whatever
- * the number of clusters, plus one observe() per *suspect* to confirm before acting. An unreachable host is skipped.
+ * Cost per host: one inventory read per sweep (hostInventory in lib/kube/vcluster-ops.ts) whatever the number
+ * of clusters, plus one observe() per *suspect* to confirm before acting. An unreachable host is skipped.
  */
 export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { pageSize?: number; log?: Logger } = {}): Promise<DriftResult> {
   const log = opts.log ?? rootLog;
@@ -273,70 +235,6 @@ async function followCli(db: PrismaClient, row: DriftRow, seen: { paused: boolea
     if (resumedOutside) phaseTransitions.inc({ from: row.phase, to: "PROVISIONING" });
   }
   return done;
-}
-
-// ───────────────────────────── orphans ─────────────────────────────
-
-export type OrphanResult = { found: number; removed: number; cleared: number };
-
-/**
- * Namespaces the portal created on a host whose cluster has no live row there (a crash between a row's end and
- * its namespace's, a database restored from backup, a row deleted by hand): marked on the namespace and
- * reported to admins (audit `host.orphan.detected`), then removed after `graceMs` if still orphaned
- * (`host.orphan.removed`). The host is listed before the rows are read, so a namespace created for a new
- * cluster always finds its row.
- */
-export async function orphanSweep(
-  db: PrismaClient,
-  hostOps: HostOpsFactory,
-  opts: { graceMs: number; now?: Date; log?: Logger; /** Limits the sweep to some namespaces (tests sharing a host). */ only?: (namespace: string) => boolean },
-): Promise<OrphanResult> {
-  const log = opts.log ?? rootLog;
-  const now = opts.now ?? new Date();
-  const result: OrphanResult = { found: 0, removed: 0, cleared: 0 };
-  for (const host of await db.hostCluster.findMany({ where: { enabled: true } })) {
-    let ops: ReturnType<HostOpsFactory>;
-    let namespaces;
-    try {
-      ops = hostOps(host);
-      if (!ops.portalNamespaces || !ops.markOrphan || !ops.removeOrphan) continue;
-      namespaces = await ops.portalNamespaces();
-    } catch (e) {
-      log.warn({ hostClusterId: host.id, err: classifyError(e).message }, "orphan sweep could not read a host; skipped this round");
-      continue;
-    }
-    const live = new Set(
-      (await db.virtualCluster.findMany({ where: { hostClusterId: host.id, phase: { notIn: ["DELETED", "REJECTED", "EXPIRED"] } }, select: { namespace: true } })).map((r) => r.namespace),
-    );
-    for (const ns of namespaces) {
-      if (ns.terminating || (opts.only && !opts.only(ns.name))) continue;
-      try {
-        if (live.has(ns.name)) {
-          if (ns.orphanedSince) {
-            await ops.markOrphan!(ns.name, null);
-            result.cleared++;
-          }
-          continue;
-        }
-        const details = { host: host.name, namespace: ns.name, clusterId: ns.clusterId };
-        if (!ns.orphanedSince) {
-          await ops.markOrphan!(ns.name, now);
-          await recordAudit(db, SYSTEM, { action: "host.orphan.detected", targetType: "host", targetId: host.id, details: { ...details, removeAfter: new Date(now.getTime() + opts.graceMs).toISOString() } });
-          result.found++;
-          log.warn(details, `namespace ${ns.name} on ${host.name} has no live cluster; removing it after the grace period`);
-        } else if (now.getTime() - ns.orphanedSince.getTime() >= opts.graceMs) {
-          await ops.removeOrphan!(ns.name);
-          await recordAudit(db, SYSTEM, { action: "host.orphan.removed", targetType: "host", targetId: host.id, details });
-          result.removed++;
-          sweepActions.inc({ action: "orphan-removed" });
-          log.warn(details, `removed orphaned namespace ${ns.name} from ${host.name}`);
-        }
-      } catch (e) {
-        log.warn({ namespace: ns.name, err: classifyError(e).message }, "orphan sweep could not handle a namespace");
-      }
-    }
-  }
-  return result;
 }
 
 // ───────────────────────────── usage snapshots ─────────────────────────────

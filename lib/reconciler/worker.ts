@@ -9,7 +9,9 @@ import { SimulatedCrash, StepAborted } from "./errors";
 import { kubeHostOps, type HostOpsFactory } from "./host-ops";
 import { claimDue, msUntilNextDue, ReconcileListener, releaseAllOf, releaseClaim, renewLease, type Claim } from "./queue";
 import { reconcileCluster, type StepHooks, type StepOptions } from "./reconcile-cluster";
-import { approvalTimeoutSweep, credentialRevocationSweep, driftSweep, expirySweep, orphanSweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
+import { approvalTimeoutSweep } from "./approval-timeout-sweep";
+import { orphanSweep } from "./orphan-sweep";
+import { credentialRevocationSweep, driftSweep, expirySweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
 
 // The reconciler loop: claim due clusters (up to `concurrency` at once), run one step each while renewing
 // the lease, release with the step's verdict, sleep until the next row is due or a NOTIFY arrives. Any number
