@@ -6,7 +6,7 @@ const config = [
   ...nextTs,
   { ignores: ["lib/generated/**", ".next/**", ".data/**", "node_modules/**", "test-results/**", "next-env.d.ts"] },
   {
-    // Layering (DESIGN.md §6): the domain knows nothing of Next.js or React.
+    // Layering (README: Architecture): the domain knows nothing of Next.js or React.
     files: ["lib/domain/**", "lib/db/**", "lib/kube/**", "lib/reconciler/**", "lib/authz/**", "lib/vcluster/**"],
     ignores: ["**/*.test.ts"],
     rules: {

@@ -1,4 +1,4 @@
-// Personal API tokens for /api/v1 (DESIGN.md §5): `vcp_<32 random bytes, base64url>`. Only the sha256 of
+// Personal API tokens for /api/v1 (README: Security): `vcp_<32 random bytes, base64url>`. Only the sha256 of
 // the whole token and a short display prefix are stored; the token itself is shown once, at creation.
 // No next/* imports: lib/domain (create-api-token) uses this module too.
 import { createHash, randomBytes } from "node:crypto";

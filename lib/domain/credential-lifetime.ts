@@ -1,4 +1,4 @@
-// How long the personal token in a downloaded kubeconfig lives (DESIGN.md §3 "Kubeconfig"): at most the
+// How long the personal token in a downloaded kubeconfig lives (docs/vcluster.md "Kubeconfig"): at most the
 // configured maximum (KUBECONFIG_TOKEN_MAX_HOURS) and never past the cluster's end (expiresAt). Pure: the
 // download use case, the cluster page's "valid until" and the tests all derive from here.
 

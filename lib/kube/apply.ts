@@ -4,7 +4,7 @@ import { FIELD_MANAGER } from "./cluster-spec";
 import { orNull, toKubeError } from "./errors";
 import type { KubeClient } from "./client";
 
-// All writes are server-side apply with field manager `vcluster-portal` and force (DESIGN.md §3): the portal
+// All writes are server-side apply with field manager `vcluster-portal` and force (docs/vcluster.md): the portal
 // owns the fields it sets, re-applying is idempotent, and 409 field conflicts cannot block a reconcile.
 //
 // Objects of built-in kinds must be in client-node's typed shape (`_from`, `_default`,

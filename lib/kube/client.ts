@@ -26,7 +26,7 @@ import { env } from "@/lib/env";
 import { kubeRateLimitWait, kubeRequestDuration, kubeRequestErrors } from "./metrics";
 import { TokenBucket } from "./rate-limit";
 
-// The one factory for clients of host clusters (DESIGN.md §6, like Backstage's KubeConfig factory).
+// The one factory for clients of host clusters (README: Architecture, like Backstage's KubeConfig factory).
 // Every request of every API object below goes through one token bucket per host (QPS/burst from the
 // HostCluster row) and is timed into vcp_kube_request_duration_seconds.
 

@@ -11,7 +11,7 @@ import {
 } from "./cluster-spec";
 import { imageTagFor, isSupportedChartVersion, kubernetesImageTags, unsupportedChartVersionMessage } from "@/lib/vcluster/chart-versions";
 
-// Pure builders of what the portal creates on a host cluster for one virtual cluster (DESIGN.md §3).
+// Pure builders of what the portal creates on a host cluster for one virtual cluster (docs/vcluster.md).
 // No I/O here: lib/kube/apply.ts writes the result with server-side apply.
 
 export const RESOURCE_QUOTA_NAME = "vcluster-portal-quota";

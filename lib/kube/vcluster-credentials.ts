@@ -7,7 +7,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL, boundName, kubeconfigSecretName, type Clu
 import { KubeError, orNull, toKubeError } from "./errors";
 import { KubeconfigNotReadyError } from "./vcluster-ops";
 
-// Per-person credentials inside a virtual cluster (DESIGN.md §3 "Kubeconfig", docs/vcluster.md "Per-person
+// Per-person credentials inside a virtual cluster (docs/vcluster.md "Kubeconfig", docs/vcluster.md "Per-person
 // credentials"). The admin client certificate of Secret `vc-<release>` never leaves the portal: the portal uses it
 // to make, inside the virtual cluster, one ServiceAccount per person (namespace vcluster-portal-users, bound by a
 // ClusterRoleBinding to the template's role) and a TokenRequest token for it. Deleting the ServiceAccount revokes

@@ -3,7 +3,7 @@ import { RECONCILE_CHANNEL } from "@/lib/domain/enqueue";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 
-// The reconcile queue lives in the VirtualCluster rows themselves (DESIGN.md §4):
+// The reconcile queue lives in the VirtualCluster rows themselves (docs/reconciler.md):
 //   nextReconcileAt  when the cluster is due       leaseOwner/leaseUntil  who works on it, until when
 //   attempts         failures in a row (backoff)    lastError             what went wrong, for people
 // A worker claims due rows with one compare-and-set UPDATE (FOR UPDATE SKIP LOCKED: concurrent workers

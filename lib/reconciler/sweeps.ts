@@ -13,7 +13,7 @@ import { classifyError } from "./errors";
 import type { HostInventory, HostOpsFactory } from "./host-ops";
 import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
 
-// Periodic sweeps (DESIGN.md §4). Each is idempotent and guarded by compare-and-set, so two workers
+// Periodic sweeps (docs/reconciler.md). Each is idempotent and guarded by compare-and-set, so two workers
 // running the same sweep at once do no harm; withSweepLock() makes that rare anyway.
 
 /** The sweeps act as the system in the audit log. */

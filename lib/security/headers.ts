@@ -1,4 +1,4 @@
-// Security headers of every page and route (DESIGN.md §5), set by proxy.ts with a fresh nonce per request.
+// Security headers of every page and route (README: Security), set by proxy.ts with a fresh nonce per request.
 //
 // Scripts: no 'unsafe-inline'. Next.js reads the nonce from the request's Content-Security-Policy header and
 // puts it on its own scripts (framework, page chunks, inline bootstrap); app/layout.tsx puts it on the theme

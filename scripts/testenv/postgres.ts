@@ -1,4 +1,4 @@
-// A throw-away PostgreSQL server for tests and CI (DESIGN.md §8): Debian's `postgresql` package,
+// A throw-away PostgreSQL server for tests and CI (docs/local-kubernetes.md): Debian's `postgresql` package,
 // a temp data dir, a free port, fsync off, trust auth on 127.0.0.1. Started by the integration
 // tier's vitest global setup and by the Playwright global setup; never used by the app itself.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
