@@ -1,4 +1,4 @@
-// Auth.js v5 configuration (DESIGN.md §5).
+// Auth.js v5 configuration (README: Security).
 //
 // - A generic OpenID Connect provider ("oidc"), present only when AUTH_OIDC_ISSUER/CLIENT_ID/CLIENT_SECRET
 //   are set. PKCE, state and nonce are checked. Every sign-in re-syncs the groups claim into the admin

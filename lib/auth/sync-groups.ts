@@ -1,4 +1,4 @@
-// Maps an IdP's groups claim onto the portal's admin flag and team memberships (DESIGN.md §2, §5).
+// Maps an IdP's groups claim onto the portal's admin flag and team memberships (README: Security).
 //
 //   "vcluster-portal-admins"  → User.isAdmin (AUTH_OIDC_ADMIN_GROUP)
 //   "team:payments"           → MEMBER of the existing team with slug "payments" (AUTH_OIDC_TEAM_PREFIX)

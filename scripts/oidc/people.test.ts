@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mapGroups } from "@/lib/auth/sync-groups";
 import { seedUsers } from "@/prisma/seed-data";
-import { peopleOnPage } from "./http-sign-in";
+import { autoSubmittedForm, peopleOnPage } from "./http-sign-in";
 import { groupsFor, localPeople, NO_TEAM_PERSON } from "./people";
 import { signInPage } from "./provider";
 
@@ -49,5 +49,24 @@ describe("the provider's sign-in page", () => {
       ["a@example.com", "local:a@example.com"],
       ["b&c@example.com", 'x"y'],
     ]);
+  });
+});
+
+describe("autoSubmittedForm", () => {
+  it("reads oidc-provider's self-submitting form (what a browser's script posts at once), and nothing else", () => {
+    const page = `<!DOCTYPE html>
+<html>
+<head>
+  <title>Submitting Callback</title>
+</head>
+<body>
+  <form method="post" action="http://localhost:4000/session/end/confirm">
+    <input type="hidden" name="xsrf" value="a&amp;b"/>
+<input type="hidden" name="logout" value="yes"/>
+  </form>
+</body>
+</html>`;
+    expect(autoSubmittedForm(page, "http://localhost:4000/auth/x")).toEqual({ action: "http://localhost:4000/session/end/confirm", fields: { xsrf: "a&b", logout: "yes" } });
+    expect(autoSubmittedForm(signInPage({ uid: "u", people: [], opts: {} }), "http://localhost:4000/")).toBeUndefined();
   });
 });

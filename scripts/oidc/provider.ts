@@ -1,4 +1,4 @@
-// A real OpenID Connect provider on localhost (`oidc-provider`), DESIGN.md §5/§8. The one implementation
+// A real OpenID Connect provider on localhost (`oidc-provider`), README: Security/§8. The one implementation
 // behind every local sign-in: `npm start` (scripts/start/local-oidc.ts), the e2e tier, the page benchmark
 // and the sign-in integration tests. Never imported by product code: the portal only ever sees an issuer
 // URL, a client id and a secret, exactly as with Keycloak, Dex or Entra.
@@ -85,7 +85,7 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
   let groupsIn: GroupsLocation = opts.groupsIn ?? "both";
 
   // Listen first: the issuer needs the port. Only the loopback interface; the issuer says "localhost"
-  // (DESIGN.md §8: not 127.0.0.1, so the browser, the portal and the provider agree on one origin).
+  // (docs/local-kubernetes.md: not 127.0.0.1, so the browser, the portal and the provider agree on one origin).
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
