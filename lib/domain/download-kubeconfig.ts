@@ -100,7 +100,7 @@ export async function downloadKubeconfig(ctx: DomainContext, clusterId: string, 
   const replace = existing?.revokedAt != null && existing.revocationAppliedAt === null;
   let issued: IssuedCredential;
   try {
-    issued = await ops.issue(host, spec, { person, role, seconds: lifetime.seconds, replace });
+    issued = await retryBriefly(() => ops.issue(host, spec, { person, role, seconds: lifetime.seconds, replace }));
   } catch (e) {
     throw issueError(e, row.name, role);
   }
@@ -160,6 +160,23 @@ export async function downloadKubeconfig(ctx: DomainContext, clusterId: string, 
     role,
   });
   return { filename: kubeconfigFilename(row.name), contentType: "application/yaml", body, expiresAt, serviceAccount: issued.serviceAccount };
+}
+
+/**
+ * A control plane that just became ready may still be settling (its API server finishing its own start-up,
+ * a write racing another download of the same person): try twice more within ~1.5 s before telling the person
+ * to come back. Each attempt is idempotent (the ServiceAccount and its binding are applied, the token is new).
+ */
+async function retryBriefly<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const transient = e instanceof VirtualClusterUnavailableError || ["Unavailable", "Conflict", "AlreadyExists", "TooManyRequests"].includes(toKubeError(e).kind);
+      if (!transient || attempt >= 2) throw e;
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
+  }
 }
 
 /** Membership or the admin flag, as the database says now (the request's actor may be a moment old). */
