@@ -16,14 +16,12 @@ import {
   deleteAll,
   ensureHostObjects,
   hostInventory,
-  listPortalNamespaces,
-  markOrphan,
   observe,
-  removeOrphan,
   removeWorkloadPods,
   sleep,
   wake,
 } from "./vcluster-ops";
+import { listPortalNamespaces, markOrphan, removeOrphan } from "./orphans";
 
 // The portal's least privilege on a host, proven both ways against a real API server, as exactly the portal's
 // identity: its own ServiceAccount (a TokenRequest token) bound to nothing but deploy/rbac/*.yaml, with the

@@ -6,17 +6,14 @@ import {
   deleteAll,
   ensureHostObjects,
   hostInventory,
-  listPortalNamespaces,
-  markOrphan,
   observe,
-  removeOrphan,
   removeWorkloadPods,
   sleep,
   wake,
   type HostInventory,
   type Observation,
-  type PortalNamespace,
 } from "@/lib/kube/vcluster-ops";
+import { listPortalNamespaces, markOrphan, removeOrphan, type PortalNamespace } from "@/lib/kube/orphans";
 import type { HostRow } from "./spec-from-row";
 
 // The reconciler's view of a host: the handful of idempotent operations a step uses. The default binds
