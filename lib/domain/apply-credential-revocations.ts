@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { ClusterPhase } from "@/lib/generated/prisma/enums";
 import { HostConnectionError } from "@/lib/kube/client";
 import { VirtualClusterUnavailableError, kubeCredentialOps, type CredentialOps } from "@/lib/kube/vcluster-credentials";
-import { KubeconfigNotReadyError } from "@/lib/kube/vcluster-ops";
+import { KubeconfigNotReadyError } from "@/lib/kube/vcluster-kubeconfig";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { CLUSTER_SPEC_INCLUDE, specFromRow } from "@/lib/reconciler/spec-from-row";
 

@@ -19,7 +19,7 @@ import {
   type CredentialOps,
   type IssuedCredential,
 } from "@/lib/kube/vcluster-credentials";
-import { KubeconfigNotReadyError } from "@/lib/kube/vcluster-ops";
+import { KubeconfigNotReadyError } from "@/lib/kube/vcluster-kubeconfig";
 import { kubeconfigDownloads } from "@/lib/metrics/registry";
 import { CLUSTER_SPEC_INCLUDE, SpecError, specFromRow } from "@/lib/reconciler/spec-from-row";
 

@@ -5,7 +5,7 @@ import { applyObject, deleteIfExists } from "./apply";
 import { hostClient, kubeClientFromConfig, type HostClusterConnection, type KubeClient } from "./client";
 import { MANAGED_BY, MANAGED_BY_LABEL, boundName, kubeconfigSecretName, type ClusterSpec } from "./cluster-spec";
 import { KubeError, orNull, toKubeError } from "./errors";
-import { KubeconfigNotReadyError } from "./vcluster-ops";
+import { KubeconfigNotReadyError } from "./vcluster-kubeconfig";
 
 // Per-person credentials inside a virtual cluster (docs/vcluster.md "Kubeconfig", docs/vcluster.md "Per-person
 // credentials"). The admin client certificate of Secret `vc-<release>` never leaves the portal: the portal uses it

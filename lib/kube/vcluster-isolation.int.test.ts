@@ -7,7 +7,8 @@ import type { KubeClient } from "./client";
 import type { ClusterSpec } from "./cluster-spec";
 import { HelmDriver } from "./drivers/helm";
 import { orNull, toKubeError } from "./errors";
-import { deleteAll, ensureHostObjects, observe, publicServerFor, readKubeconfig, sleep, wake } from "./vcluster-ops";
+import { publicServerFor, readKubeconfig } from "./vcluster-kubeconfig";
+import { deleteAll, ensureHostObjects, observe, sleep, wake } from "./vcluster-ops";
 
 // THE isolation test (the seed article's step 3): a virtual cluster's kubeconfig, as the portal serves it,
 // reaches a separate API server where the tenant can install CRDs that do not exist on the host.

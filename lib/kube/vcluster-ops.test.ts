@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { namespaceName, releaseName, type ClusterSpec } from "./cluster-spec";
-import { KubeconfigNotReadyError, publicServerFor, rewriteKubeconfig } from "./vcluster-ops";
+import { KubeconfigNotReadyError, publicServerFor, rewriteKubeconfig } from "./vcluster-kubeconfig";
 
 const spec = { name: "dev", teamSlug: "web", namespace: namespaceName("web", "dev", "k3x9z"), releaseName: releaseName("dev") } as ClusterSpec;
 

@@ -18,7 +18,7 @@ import { encryptHostKubeconfig } from "@/lib/crypto/secret-box";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { hostClient, type KubeClient } from "@/lib/kube/client";
 import { orNull } from "@/lib/kube/errors";
-import { readKubeconfig } from "@/lib/kube/vcluster-ops";
+import { readKubeconfig } from "@/lib/kube/vcluster-kubeconfig";
 import { binDir } from "@/scripts/k8s/cluster";
 import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
 import { testChartRepo, throughRoute } from "@/scripts/vcluster-emulator/testing";

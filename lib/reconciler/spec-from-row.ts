@@ -27,7 +27,7 @@ export class SpecError extends Error {
 /**
  * The public API endpoint of a virtual cluster from the host's endpoint pattern, e.g.
  * "https://{release}.{namespace}.vc.example.com" → "https://dev.vc-payments-dev.vc.example.com".
- * Placeholders as lib/kube/vcluster-ops.ts publicServerFor: {release} {namespace} {cluster} {team}, plus
+ * Placeholders as lib/kube/vcluster-kubeconfig.ts publicServerFor: {release} {namespace} {cluster} {team}, plus
  * {name} (= {cluster}) and {host} (the host cluster's name). Null when the host has no pattern.
  */
 export function exportServerFor(pattern: string | null | undefined, vars: { release: string; namespace: string; cluster: string; team: string; host: string }): string | null {
