@@ -154,7 +154,12 @@ export async function checkNamespaceDeletion(c: Clients, namespace: string): Pro
   return `namespace ${namespace} (with its pods) deleted in ${((Date.now() - t0) / 1000).toFixed(1)}s`;
 }
 
-export async function checkResourceQuota(c: Clients, namespace: string): Promise<string> {
+/**
+ * The quota controller fills in status.used only once its informers for every quotable resource have
+ * synced, and a discovery change blocks it for another sync; on a freshly started cluster on a busy
+ * machine that took over 60 s once (CI, 2 cores), so the default wait is generous.
+ */
+export async function checkResourceQuota(c: Clients, namespace: string, timeoutMs = 150_000): Promise<string> {
   await c.core.createNamespacedResourceQuota({
     namespace,
     body: { metadata: { name: 'quota' }, spec: { hard: { pods: '10', configmaps: '5', 'requests.cpu': '4' } } },
@@ -167,7 +172,7 @@ export async function checkResourceQuota(c: Clients, namespace: string): Promise
       const used = rq.status?.used;
       return used && Number(used.configmaps ?? 0) >= 2 && used.pods !== undefined ? rq : null;
     },
-    60_000,
+    timeoutMs,
   );
   return `ResourceQuota used ${JSON.stringify(q.status?.used)} of ${JSON.stringify(q.status?.hard)}`;
 }

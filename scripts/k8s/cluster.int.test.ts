@@ -5,6 +5,7 @@
  * take ~20 s to start.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterStatus, downCluster, processRss, upCluster, type UpResult } from './cluster';
 import {
@@ -23,6 +24,13 @@ import {
 } from './check';
 
 const NAME = 'test-k8s';
+
+/** A quota that never fills in is the controller's story: attach what kube-controller-manager said about it. */
+function withQuotaControllerLog(e: unknown): never {
+  const logFile = path.join(path.dirname(up.kubeconfig), 'logs', 'kube-controller-manager.log');
+  const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => /quota/i.test(l)) : [];
+  throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-controller-manager on quotas:\n${lines.slice(-15).join('\n')}`);
+}
 let up: UpResult;
 let c: Clients;
 
@@ -66,11 +74,11 @@ describe('local kubernetes host cluster', () => {
     const ns = uniqueName('it-quota');
     await createNamespace(c, ns);
     try {
-      expect(await checkResourceQuota(c, ns)).toMatch(/"configmaps":"2"/);
+      expect(await checkResourceQuota(c, ns).catch(withQuotaControllerLog)).toMatch(/"configmaps":"2"/);
     } finally {
       await deleteNamespace(c, ns);
     }
-  }, 120_000);
+  }, 200_000);
 
   it('rejects a privileged pod in a restricted Pod Security namespace with 403', async () => {
     const ns = uniqueName('it-pss');
