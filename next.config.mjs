@@ -13,6 +13,9 @@ const staticSecurityHeaders = () => [
 const nextConfig = {
   // A second dev server in the same checkout (the e2e tier beside `npm start`) needs its own build dir.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  // The container image runs the standalone server (node server.js, no next CLI; see Dockerfile and
+  // scripts/image/assemble.ts). Only that build asks for it: `next start` (npm start, e2e) warns on it.
+  output: process.env.VCP_STANDALONE === "1" ? "standalone" : undefined,
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages that must not be bundled (native/wasm or dynamic requires).

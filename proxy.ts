@@ -1,7 +1,9 @@
 // Next.js 16 Proxy (formerly middleware): a fresh CSP nonce for every request, and the security headers
 // (lib/security/headers.ts). Next.js takes the nonce from the request's Content-Security-Policy header and
-// adds it to the scripts it renders; app/layout.tsx reads `x-nonce` for its own inline script.
+// adds it to the scripts it renders; app/layout.tsx reads `x-nonce` for its own inline script. It also passes
+// on the requested page (REQUESTED_PATH_HEADER), so the portal's sign-in redirect can come back to it.
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUESTED_PATH_HEADER, requestedPath } from "@/lib/auth/callback-url";
 import { newNonce, securityHeaders } from "@/lib/security/headers";
 
 export function proxy(request: NextRequest) {
@@ -10,6 +12,7 @@ export function proxy(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set(REQUESTED_PATH_HEADER, requestedPath(request.nextUrl));
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]!);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [key, value] of Object.entries(headers)) response.headers.set(key, value);

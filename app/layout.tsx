@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/layout/providers";
+import { ThemeScript } from "@/components/layout/theme-script";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,9 +13,6 @@ export const metadata: Metadata = {
   manifest: "/manifest.webmanifest",
 };
 
-// Set the theme class before first paint so dark mode never flashes.
-const themeScript = `try{var t=localStorage.getItem('theme');if(t==='dark'||(!t&&matchMedia('(prefers-color-scheme: dark)').matches))document.documentElement.classList.add('dark')}catch(e){}`;
-
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // The CSP nonce of this request (proxy.ts). Reading the request also renders every page per request,
   // which nonces need: a page built ahead of time would carry no nonce.
@@ -22,7 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <ThemeScript nonce={nonce} />
       </head>
       <body className="min-h-screen">
         <Providers>{children}</Providers>

@@ -19,7 +19,9 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { ClusterSpec } from "@/lib/kube/cluster-spec";
 import type { HostOps, HostOpsFactory } from "@/lib/reconciler/host-ops";
 import { ensureVclusterCharts, serveChartRepository } from "@/scripts/k8s/chart-repo";
-import { PROCESSES, binDir, downCluster, instanceDir, upCluster } from "@/scripts/k8s/cluster";
+import { downCluster, upCluster } from "@/scripts/k8s/lifecycle";
+import { binDir, instanceDir } from "@/scripts/k8s/locations";
+import { PROCESSES } from "@/scripts/k8s/processes";
 import { createMigratedTemplate, createTestDatabase } from "@/scripts/testenv/database";
 import { startPostgres } from "@/scripts/testenv/postgres";
 import {
@@ -99,7 +101,7 @@ class Recorder {
     else m.set(id, [s]);
   }
 
-  readonly hooks = {
+  readonly probe = {
     stepStarted: (id: string) => this.open.set(id, Date.now()),
     stepFinished: (id: string) => {
       const start = this.open.get(id);
@@ -221,7 +223,7 @@ async function loadLibs() {
     ...(await import("@/lib/kube/host-objects")),
     ...(await import("@/lib/metrics/registry")),
     ...(await import("@/lib/reconciler/host-ops")),
-    ...(await import("@/lib/reconciler/spec-from-row")),
+    ...(await import("@/lib/domain/spec-from-row")),
     ...(await import("@/lib/reconciler/worker")),
   };
 }
@@ -286,7 +288,7 @@ async function runOnce(ctx: Ctx, label: string, workers: number, clusters: numbe
         id: `bench-${slug}-w${i + 1}`,
         concurrency: opts.concurrency,
         hostOps: rec.wrap(libs.kubeHostOps),
-        hooks: rec.hooks,
+        probe: rec.probe,
         sweeps: false,
       }),
     );

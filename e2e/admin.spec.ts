@@ -3,8 +3,10 @@ import path from "node:path";
 import { expect, type Browser, type Page, test } from "@playwright/test";
 import { signInAs } from "./fixtures/auth";
 import { AdminClustersPage, AdminHostsPage, AdminTemplatePage, AuditPage } from "./pages/admin-pages";
+import { AdminTeamsPage } from "./pages/admin-teams-page";
 import { ApprovalsPage } from "./pages/approvals-page";
 import { ClusterPage } from "./pages/cluster-page";
+import { HomePage } from "./pages/home-page";
 import { RequestPage } from "./pages/request-page";
 
 // An admin's day: a developer asks for a Team dev cluster (needs approval), the admin approves it from the
@@ -31,10 +33,11 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
 }
 
 /** Requests a Team dev cluster through the customize form and returns its id (we land on its page). */
-async function requestTeamDev(page: Page, name: string): Promise<string> {
+async function requestTeamDev(page: Page, name: string, lifetimeHours?: number): Promise<string> {
   const form = new RequestPage(page);
   await form.goto("team-dev");
   await form.name.fill(name);
+  if (lifetimeHours !== undefined) await form.parameter("Lifetime (hours)").fill(String(lifetimeHours));
   await expect(form.submit).toHaveText(/Request for approval/);
   await form.submit.click();
   await page.waitForURL(/\/clusters\/[^/]+$/);
@@ -102,7 +105,7 @@ test("several requests are rejected at once with one reason, and the requesters 
   const a = `reject-a-${suffix}`;
   const b = `reject-b-${suffix}`;
   const devA = await signedIn(browser, "dev.payments@example.com");
-  const idA = await requestTeamDev(devA, a);
+  const idA = await requestTeamDev(devA, a, 48);
   const devB = await signedIn(browser, "dev.search@example.com");
   await requestTeamDev(devB, b);
 
@@ -114,10 +117,16 @@ test("several requests are rejected at once with one reason, and the requesters 
   await expect(approvals.bulkBar).toContainText("2 selected");
   await shot(admin, "bulk-selected");
 
-  // A rejection needs a reason: the dialog will not submit without one.
+  // A rejection needs a reason: the dialog opens on it, and says so itself (no browser pop-up) when it is empty.
   await approvals.bulkBar.getByRole("button", { name: /^Reject 2/ }).click();
   const reason = approvals.dialog.getByLabel(/^Reason/);
-  await expect(reason).toHaveAttribute("required", "");
+  await expect(reason).toBeFocused();
+  await approvals.dialog.getByRole("button", { name: /^Reject 2/ }).click();
+  const summary = approvals.dialog.getByTestId("error-summary");
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText("Reason: Say why, so the requester can act on it");
+  await expect(reason).toHaveAttribute("aria-invalid", "true");
+  await expect(approvals.row(a)).toBeVisible();
   await approvals.dialog.getByRole("button", { name: "Cancel" }).click();
 
   await approvals.bulk("Reject", "Use a Sandbox for this; Team dev is for long-lived work");
@@ -129,10 +138,19 @@ test("several requests are rejected at once with one reason, and the requesters 
   await cluster.goto(idA);
   await cluster.waitForPhase("Rejected", 30_000);
   await expect(devA.getByText("Use a Sandbox for this").first()).toBeVisible();
+
+  // Not a dead end: "Request again" opens the form with the same template, team, name and parameters.
+  await cluster.requestAgain.click();
+  await devA.waitForURL(/\/request\/team-dev\?/);
+  const again = new RequestPage(devA);
+  await expect(again.name).toHaveValue(a);
+  await expect(again.parameter("Lifetime (hours)")).toHaveValue("48");
+  await expect(again.form).toContainText("Team: Payments");
+  await shot(devA, "request-again");
   for (const p of [devA, devB, admin]) await p.context().close();
 });
 
-test("the governance pages: all clusters with filters, a new template version with diff, hosts", async ({ page }) => {
+test("the governance pages: all clusters with filters, a new template version in the YAML editor with diff, hosts, the audit log's picker and links", async ({ page }) => {
   test.setTimeout(240_000);
   await signInAs(page, "admin@example.com");
 
@@ -151,9 +169,25 @@ test("the governance pages: all clusters with filters, a new template version wi
   const template = new AdminTemplatePage(page);
   await template.goto("ci-ephemeral");
   await template.openNewVersion();
-  await template.values.fill("controlPlane:\n  backingStore: [\n");
-  await expect(page.getByText(/Flow sequence|line \d+/i).first()).toBeVisible();
+  // A code editor, styled under the production CSP (CodeMirror's injected styles lay the gutter out as flex).
+  await expect(template.valuesEditor.locator(".cm-gutters")).toHaveCSS("display", "flex");
+  await expect(template.valuesEditor.locator(".cm-lineNumbers .cm-gutterElement", { hasText: /^1$/ })).toBeVisible();
+  await template.values.fill("controlPlane:\n  backingStore: {}\ncontrolPlane: {}\npolicies: {}\n");
+  await expect.poll(() => template.markedLines()).toEqual(["3"]);
+  await expect(page.getByText("Line 3, column 1: Map keys must be unique: this key is already set above in the same mapping")).toBeVisible();
+  await expect(template.values).toHaveAttribute("aria-invalid", "true");
   await expect(template.publishButton()).toBeDisabled();
+  await template.values.fill("controlPlane:\n  backingStore: [\n");
+  await expect(page.getByText(/^Line 3, column 1: Flow sequence/).first()).toBeVisible();
+  await expect.poll(() => template.markedLines()).toEqual(["3"]);
+  await shot(page, "template-yaml-error");
+  // The form's Pod Security Standard (restricted) wins over the values: the page says they disagree.
+  await template.values.fill("controlPlane:\n  backingStore:\n    database:\n      embedded:\n        enabled: true\npolicies:\n  podSecurityStandard: baseline\n");
+  await expect(template.disagreements).toContainText("the Pod Security Standard field says restricted");
+  await expect(page.getByText("Disagrees with the values (see under them)")).toBeVisible();
+  await page.getByLabel("Pod Security Standard").selectOption("baseline");
+  await expect(template.disagreements).toHaveCount(0);
+  await page.getByLabel("Pod Security Standard").selectOption("restricted");
   await template.parameters.fill('[{"name":"ttlHours","label":"Lifetime (hours)","type":"integer","min":1,"max":4,"default":9}]');
   await expect(page.getByText('parameter "ttlHours" (default): needs min <= default <= max')).toBeVisible();
   await template.values.fill("controlPlane:\n  backingStore:\n    database:\n      embedded:\n        enabled: true\n# published from the admin page by e2e\n");
@@ -170,6 +204,9 @@ test("the governance pages: all clusters with filters, a new template version wi
   await template.version(1).getByRole("button", { name: "Deprecate version 1" }).click();
   await expect(template.version(1)).toContainText("Deprecated");
   await shot(page, "template-versions");
+  // "What changed" is shown where the form says: on the template's card in the catalog.
+  await page.goto("/");
+  await expect(page.getByTestId("template-ci-ephemeral").getByTestId("what-changed")).toHaveText("What changed in version 2: Three hours by default");
 
   const hosts = new AdminHostsPage(page);
   await hosts.goto();
@@ -177,4 +214,78 @@ test("the governance pages: all clusters with filters, a new template version wi
   await expect(local.getByTestId("local-host-state")).toBeVisible();
   await expect(local).toContainText("Virtual clusters");
   await shot(page, "hosts");
+
+  // The audit log: actions are picked from those that happened; targets are named and linked.
+  const audit = new AuditPage(page);
+  await audit.goto();
+  await audit.pickAction("cluster.sleep");
+  const target = audit.targetLink(`team-dev-${suffix}`);
+  await expect(target).toHaveAttribute("href", /^\/clusters\/[^/]+$/);
+  await expect(audit.table.getByText("cluster.wake", { exact: true })).toHaveCount(0);
+  await audit.goto({ action: "sleep" });
+  await expect(audit.filters.getByLabel("Action")).toHaveValue("sleep");
+  await expect(audit.targetLink(`team-dev-${suffix}`)).toBeVisible();
+  await audit.pickAction("template.version.create");
+  await audit.targetLink("ci-ephemeral v2").click();
+  await expect(page).toHaveURL(/\/admin\/templates\/ci-ephemeral$/);
+  await audit.goto({ from: "2026-02-31" });
+  await expect(audit.filters.getByLabel("From (UTC day)")).toHaveAttribute("aria-invalid", "true");
+  await expect(audit.filters.getByText("Not a valid date")).toBeVisible();
+  await expect(page.getByText("Correct the marked filter above.")).toBeVisible();
+});
+
+test("the quota dialog opens on its first field, reports every field's problem at once and keeps what was typed", async ({ page }) => {
+  await signInAs(page, "admin@example.com");
+  const teams = new AdminTeamsPage(page);
+  await teams.goto();
+  await teams.editQuota("Payments");
+  await expect(teams.field("Clusters")).toBeFocused();
+  const savedCpu = await teams.field("CPU (cores)").inputValue();
+
+  await teams.field("CPU (cores)").fill("-1");
+  await teams.field("Max lifetime (hours)").fill("0");
+  await teams.dialog.getByRole("button", { name: "Save quota" }).click();
+  await expect(teams.errorSummary).toBeFocused();
+  await expect(teams.errorSummary).toContainText("CPU (cores): CPU must be at least 0");
+  await expect(teams.errorSummary).toContainText("Max lifetime (hours): Max lifetime must be at least 1");
+  await expect(teams.field("CPU (cores)")).toHaveAttribute("aria-invalid", "true");
+  await expect(teams.field("CPU (cores)")).toHaveValue("-1");
+  await expect(teams.field("Max lifetime (hours)")).toHaveValue("0");
+  await shot(page, "quota-errors");
+  // A line of the summary takes the person to its field.
+  await teams.errorSummary.getByRole("link", { name: /^CPU/ }).click();
+  await expect(teams.field("CPU (cores)")).toBeFocused();
+
+  // Closed and opened again, it starts over from the saved quota.
+  await teams.dialog.getByRole("button", { name: "Cancel" }).click();
+  await teams.editQuota("Payments");
+  await expect(teams.field("CPU (cores)")).toHaveValue(savedCpu);
+  await expect(teams.errorSummary).toHaveCount(0);
+  await teams.dialog.getByRole("button", { name: "Cancel" }).click();
+
+  // A one-click Create that fails says so on the template's card, and stays there (a toast would be gone).
+  await teams.editQuota("Search");
+  const savedClusters = await teams.field("Clusters").inputValue();
+  await teams.field("Clusters").fill("0");
+  await teams.dialog.getByRole("button", { name: "Save quota" }).click();
+  await expect(teams.dialog).toBeHidden();
+  try {
+    const dev = await signedIn(page.context().browser()!, "dev.search@example.com");
+    const home = new HomePage(dev);
+    await home.goto();
+    await dev.getByRole("button", { name: "Create a Sandbox cluster" }).click();
+    const error = home.createError("Sandbox");
+    await expect(error).toContainText("This request exceeds your team's quota for clusters (");
+    await expect(error.getByRole("link", { name: "Customize the request" })).toHaveAttribute("href", "/request/sandbox");
+    await dev.waitForTimeout(6_000);
+    await expect(error).toContainText("exceeds your team's quota");
+    await expect(dev).toHaveURL(/\/$/);
+    await shot(dev, "create-error");
+    await dev.context().close();
+  } finally {
+    await teams.editQuota("Search");
+    await teams.field("Clusters").fill(savedClusters);
+    await teams.dialog.getByRole("button", { name: "Save quota" }).click();
+    await expect(teams.dialog).toBeHidden();
+  }
 });

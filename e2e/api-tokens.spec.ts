@@ -35,7 +35,9 @@ test("a developer creates a token, sees it once, uses it, and revokes it: its ne
   await expect(tokens.scope("Read only")).toBeChecked();
   // A name is required: the field says so and nothing is created.
   await tokens.create.click();
-  await expect(tokens.form.getByText("Give the token a name")).toBeVisible();
+  await expect(tokens.form.getByTestId("error-summary")).toBeFocused();
+  await expect(tokens.form.getByTestId("error-summary")).toContainText("Name: Give the token a name");
+  await expect(tokens.name).toHaveAttribute("aria-invalid", "true");
   await expect(tokens.newToken).toBeHidden();
 
   const secret = await tokens.createToken({ name: ciName, days: 30, scope: "Read and write" });

@@ -6,6 +6,7 @@ import { signInAs } from "./fixtures/auth";
 import { ClusterPage } from "./pages/cluster-page";
 import { HomePage } from "./pages/home-page";
 import { RequestPage } from "./pages/request-page";
+import { SignInPage } from "./pages/sign-in-page";
 
 // A developer's day one: one click for a Sandbox, watch it come up, take the kubeconfig. And a person of
 // another team who gets the link sees nothing.
@@ -90,13 +91,34 @@ test("the customize form is generated from the template's parameters and checks 
   await form.name.fill("my-sandbox");
   await expect(form.name).not.toHaveAttribute("aria-invalid");
 
+  // Every field's problem at once, in the portal's words (never the browser's pop-up), next to each field and
+  // in a summary that takes focus; what was typed stays.
+  const lifetime = form.parameter("Lifetime (hours)");
+  await form.name.fill("X");
+  await lifetime.fill("0");
+  await form.submit.click();
+  await expect(form.errorSummary).toBeFocused();
+  await expect(form.errorSummary).toContainText("Name: Use lower-case letters");
+  await expect(form.errorSummary).toContainText("Lifetime (hours): Lifetime (hours) must be at least 1");
+  expect(await form.errorOf(form.name)).toMatch(/lower-case letters/i);
+  expect(await form.errorOf(lifetime)).toContain("must be at least 1");
+  await expect(form.name).toHaveValue("X");
+  await expect(lifetime).toHaveValue("0");
+  await expect(page).toHaveURL(/\/request\/sandbox/);
+  await shot(page, "request-errors");
+
   // The server's answer, per field and for the form: the first test's cluster already has that name.
   // Serial mode: this runs only after the first test passed and set the name.
   expect(clusterName, "the first test's cluster").not.toBe("");
+  await lifetime.fill("6");
   await form.name.fill(clusterName);
   await form.submit.click();
   await expect(page.getByRole("alert").filter({ hasText: "Please choose another name" })).toBeVisible();
+  await expect(form.errorSummary).toBeFocused();
   expect(await form.errorOf(form.name)).toContain(`"${clusterName}" is already used by a cluster of Payments`);
+  await expect(form.errorSummary).not.toContainText("Lifetime");
+  await expect(lifetime).toHaveValue("6");
+  await expect(form.parameter("Size")).toHaveValue("medium");
   await shot(page, "request-error");
 });
 
@@ -109,10 +131,44 @@ test("a member of another team opening the cluster's URL gets “not found”", 
   await cluster.goto(clusterId);
   await expect(cluster.notFound).toBeVisible();
   await expect(page.getByText(clusterName)).toHaveCount(0);
-  const api = await page.request.get(`/api/clusters/${clusterId}`);
+  const api = await page.request.get(`/api/v1/clusters/${clusterId}`);
   expect(api.status()).toBe(404);
-  const kube = await page.request.get(`/api/clusters/${clusterId}/kubeconfig`);
+  const kube = await page.request.get(`/api/v1/clusters/${clusterId}/kubeconfig`);
   expect(kube.status()).toBe(404);
   await page.screenshot({ path: "test-results/developer-not-found.png" });
+  await context.close();
+});
+
+test("a signed-out person opening a cluster's link signs in and lands on that cluster", async ({ browser }) => {
+  expect(clusterId, "the first test's cluster").not.toBe("");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`/clusters/${clusterId}`);
+  const signIn = new SignInPage(page);
+  await signIn.expectShown();
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(`/clusters/${clusterId}`);
+  await signIn.signInAs("dev.payments@example.com");
+  await expect(page).toHaveURL(new RegExp(`/clusters/${clusterId}$`));
+  await expect(new ClusterPage(page).heading).toHaveText(clusterName);
+  await context.close();
+});
+
+test("a kubeconfig download that fails says why on the page", async ({ browser }) => {
+  expect(clusterId, "the first test's cluster").not.toBe("");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, "dev.payments@example.com");
+  const cluster = new ClusterPage(page);
+  await cluster.goto(clusterId);
+  await expect(cluster.downloadLink).toBeVisible();
+  // The session ends (signed out in another tab, or it lapsed) while the page is open.
+  await context.clearCookies();
+  let downloaded = false;
+  page.on("download", () => (downloaded = true));
+  await cluster.downloadLink.click();
+  await expect(cluster.downloadError).toContainText("Your session has ended, so the kubeconfig was not downloaded.");
+  await expect(cluster.downloadError.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", `/signin?callbackUrl=%2Fclusters%2F${clusterId}`);
+  expect(downloaded).toBe(false);
+  await shot(page, "kubeconfig-error");
   await context.close();
 });

@@ -33,7 +33,8 @@ export function e2eEnvironment(): E2EEnvironment | undefined {
 
 const root = path.resolve(import.meta.dirname, "..");
 const log = (line: string) => console.log(`[e2e setup] ${line}`);
-const DIST_DIR = ".next/e2e";
+// Beside another e2e run in the same checkout: its own build dir (E2E_DIST_DIR) and host cluster (VCP_TEST_PORT_BASE).
+const DIST_DIR = process.env.E2E_DIST_DIR ?? ".next/e2e";
 
 /** What this tier needs from the machine, checked before anything starts, with how to get it. */
 function checkPrerequisites(config: FullConfig): void {
@@ -90,7 +91,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   state.idp = idp;
   log(`local OpenID Connect provider at ${idp.issuer}`);
 
-  const { binDir } = await import("../scripts/k8s/cluster");
+  const { binDir } = await import("../scripts/k8s/locations");
   const { ensureVclusterCharts, serveChartRepository } = await import("../scripts/k8s/chart-repo");
   await ensureVclusterCharts((l) => log(l));
   state.charts = await serveChartRepository();

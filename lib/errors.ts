@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { ZodError } from "zod";
 
 // Expected failures a person can cause or fix: shown as written. Everything else is masked.
+// Browser-safe (Web Crypto, no node: imports): lib/lifecycle raises these and the UI imports lib/lifecycle.
 export type AppErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
@@ -61,7 +61,7 @@ export function isAppError(e: unknown): e is AppError {
 export type PublicError = { code: AppErrorCode | "INTERNAL"; message: string; fieldErrors?: FieldErrors; requestId: string };
 
 /** What a person may see of an error. Unexpected errors are logged by the caller with the same request id. */
-export function toPublicError(e: unknown, requestId: string = randomUUID()): PublicError {
+export function toPublicError(e: unknown, requestId: string = globalThis.crypto.randomUUID()): PublicError {
   if (isAppError(e)) return { code: e.code, message: e.message, fieldErrors: e.fieldErrors, requestId };
   return { code: "INTERNAL", message: `Something went wrong on our side. Reference: ${requestId}`, requestId };
 }

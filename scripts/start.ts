@@ -16,17 +16,16 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { binDir } from "./k8s/cluster";
+import { binDir } from "./k8s/locations";
 import { ensureProductionBuild } from "./start/build";
 import { startEmbeddedPostgres } from "./start/embedded-postgres";
 import { startLocalHostCluster, type LocalHostCluster } from "./start/local-host-cluster";
 import { startLocalOidc, type LocalOidc } from "./start/local-oidc";
-import { firstFreePort, portFree } from "./start/ports";
+import { firstFreePort, reserveWebPort } from "./start/ports";
 import { loadOrCreateSecrets } from "./start/secrets";
 
 const root = path.resolve(import.meta.dirname, "..");
 const devMode = process.argv.includes("--dev");
-const port = Number(process.env.PORT ?? 3000);
 const DIST_DIR = ".next/start";
 const t0 = Date.now();
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -39,7 +38,10 @@ let idp: LocalOidc | undefined;
 async function main() {
   mkdirSync(path.join(root, ".data"), { recursive: true });
   const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
-  if (!(await portFree(port, "any"))) throw new Error(`Port ${port} is in use: stop what runs there, or start on another port (PORT=3100 npm start).`);
+  // Held from here until the web server starts, so a second checkout's npm start picks another port.
+  const webPort = await reserveWebPort(process.env.PORT, say);
+  cleanups.push(webPort.release);
+  const port = webPort.port;
   // The production build runs as production; lib/env.ts then requires AUTH_SECRET, AUTH_URL,
   // PORTAL_ENCRYPTION_KEY and an OIDC provider, which are filled in below.
   Object.assign(env, { NODE_ENV: devMode ? "development" : "production" });
@@ -112,6 +114,7 @@ async function main() {
   await build;
   children.push(spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: { ...env, VCP_PROCESS: "worker" } }));
   const next = path.join(root, "node_modules", ".bin", "next");
+  await webPort.release();
   const web = devMode
     ? spawn(next, ["dev", "--port", String(port)], { stdio: "inherit", env })
     : spawn(next, ["start", "--port", String(port)], { stdio: "inherit", env: { ...env, NEXT_DIST_DIR: DIST_DIR } });

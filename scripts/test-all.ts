@@ -1,4 +1,4 @@
-// `npm test`: static checks (lint, types), then the three tiers in order — unit, integration, e2e — each run even if an earlier one
+// `npm test`: static checks (lint, boundaries, types), then the three tiers in order — unit, integration, e2e — each run even if an earlier one
 // failed, output streamed as it comes. Ends with the checks' verdicts, per-tier test counts and one summary line of tests,
 // `<n> passed, <n> failed[, <n> skipped]`; exits non-zero if a check failed, a test failed, or a tier ran no test.
 import { spawn } from "node:child_process";
@@ -69,8 +69,9 @@ const vitestArgs = (file: string) => ["--reporter=default", "--reporter=json", `
 const noReport = { args: () => [], env: () => ({}), parse: () => ({ passed: 0, failed: 0, skipped: 0 }), check: true };
 
 const tiers: Tier[] = [
-  // The layering rule (lib/domain never imports next/* or React) is an ESLint rule: lint is a check, not a suggestion.
   { name: "lint", script: "lint", ...noReport },
+  // The layers (docs/architecture.md) are a check, not a suggestion: .dependency-cruiser.cjs.
+  { name: "boundaries", script: "lint:boundaries", ...noReport },
   { name: "types", script: "typecheck", ...noReport },
   { name: "unit", script: "test:unit", args: vitestArgs, env: () => ({}), parse: parseVitest },
   { name: "integration", script: "test:integration", args: vitestArgs, env: () => ({}), parse: parseVitest },

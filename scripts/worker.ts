@@ -5,18 +5,21 @@
 process.env.VCP_PROCESS ??= "worker";
 
 // Imported after VCP_PROCESS is set, so every JSON log line says service=worker.
-const { ConfigError, env } = await import("@/lib/env");
+const { env } = await import("@/lib/env");
 const { createPrisma } = await import("@/lib/db/client");
 const { log } = await import("@/lib/log");
 const { enableDefaultMetrics } = await import("@/lib/metrics/registry");
 const { Worker, defaultWorkerId } = await import("@/lib/reconciler/worker");
+const { runStartupChecks, startupFailureLine } = await import("@/lib/startup-checks");
 
 let config: ReturnType<typeof env>;
 try {
   config = env();
+  await runStartupChecks({ service: "worker", env: config, log });
 } catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(`vcluster-portal worker: ${e.message}`);
+  const line = startupFailureLine("worker", e);
+  if (line) {
+    console.error(line);
     process.exit(1);
   }
   throw e;

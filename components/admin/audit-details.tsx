@@ -1,6 +1,6 @@
 /** A compact one-line view of an audit event's details JSON; the full JSON is one click away. */
 export function AuditDetails({ details }: { details: unknown }) {
-  if (!details || typeof details !== "object" || Object.keys(details).length === 0) return <span className="text-slate-400">—</span>;
+  if (!details || typeof details !== "object" || Object.keys(details).length === 0) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   const entries = Object.entries(details as Record<string, unknown>);
   const summary = entries
     .slice(0, 4)

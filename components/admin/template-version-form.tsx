@@ -1,14 +1,24 @@
 "use client";
 
-import { AlertCircle, CheckCircle2 } from "lucide-react";
+import { AlertCircle, AlertTriangle, CheckCircle2 } from "lucide-react";
 import { useActionState, useMemo, useState } from "react";
 import { toast } from "sonner";
+import { TemplateYamlEditor } from "@/components/admin/template-yaml-editor";
 import { settingsText, TextDiff } from "@/components/admin/text-diff";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, inputClasses } from "@/components/ui/field";
-import { formatCpu, formatMemory } from "@/components/teams/units";
-import { checkLicensedValues, checkParametersJson, checkPrivilegedValues, checkValuesYaml, formatParameters } from "@/lib/domain/template-draft";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
+import {
+  checkLicensedValues,
+  checkParametersJson,
+  checkPrivilegedValues,
+  checkValuesYaml,
+  formatParameters,
+  normalizeLineEndings,
+  settingsDisagreements,
+  yamlProblems,
+} from "@/lib/domain/template-draft";
 import { SUPPORTED_CHART_VERSIONS, isSupportedChartVersion, kubernetesMinorVersions } from "@/lib/vcluster/chart-versions";
 import type { ActionState } from "@/lib/server/action";
 
@@ -54,7 +64,7 @@ export function TemplateVersionForm({
   action: (prev: CreateVersionState, form: FormData) => Promise<CreateVersionState>;
   onDone?: () => void;
 }) {
-  const [draft, setDraft] = useState<VersionDraft>({ ...previous, description: "" });
+  const [draft, setDraft] = useState<VersionDraft>({ ...previous, valuesYaml: normalizeLineEndings(previous.valuesYaml), parametersJson: normalizeLineEndings(previous.parametersJson), description: "" });
   const set = <K extends keyof VersionDraft>(k: K, v: VersionDraft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const [state, formAction, pending] = useActionState(async (prev: CreateVersionState, form: FormData) => {
     const next = await action(prev, form);
@@ -66,6 +76,12 @@ export function TemplateVersionForm({
   }, { ok: false } as CreateVersionState);
 
   const yamlCheck = useMemo(() => checkValuesYaml(draft.valuesYaml), [draft.valuesYaml]);
+  const problems = useMemo(() => yamlProblems(draft.valuesYaml), [draft.valuesYaml]);
+  // The portal writes these settings over the values (the form wins): say so when the two disagree.
+  const disagreements = useMemo(
+    () => (yamlCheck.ok ? settingsDisagreements(yamlCheck.value, { podSecurityStandard: draft.podSecurityStandard, isolateNetwork: draft.isolateNetwork, kubernetesVersion: draft.kubernetesVersion }) : []),
+    [yamlCheck, draft.podSecurityStandard, draft.isolateNetwork, draft.kubernetesVersion],
+  );
   // Licensed keys are known here; the chart's JSON Schema check runs on the server (ajv needs eval, which the CSP forbids).
   const licensed = useMemo(
     () => (yamlCheck.ok && isSupportedChartVersion(draft.chartVersion) ? checkLicensedValues(draft.chartVersion, yamlCheck.value) : []),
@@ -76,6 +92,7 @@ export function TemplateVersionForm({
     () => (yamlCheck.ok ? checkPrivilegedValues(yamlCheck.value, { podSecurityStandard: draft.podSecurityStandard, privileged: draft.privileged }) : { valuesYaml: [], podSecurityStandard: [] }),
     [yamlCheck, draft.podSecurityStandard, draft.privileged],
   );
+  const disagree = (setting: string) => disagreements.some((d) => d.setting === setting);
   const k8sOptions = kubernetesMinorVersions(draft.chartVersion);
   const chooseChart = (chart: string) =>
     setDraft((d) => {
@@ -84,7 +101,7 @@ export function TemplateVersionForm({
     });
   const paramsCheck = useMemo(() => checkParametersJson(draft.parametersJson), [draft.parametersJson]);
   const normalizedParams = paramsCheck.ok ? formatParameters(paramsCheck.value) : draft.parametersJson;
-  const before = { settings: settingsText({ ...previous, description: "" }), values: previous.valuesYaml, params: previous.parametersJson };
+  const before = { settings: settingsText({ ...previous, description: "" }), values: normalizeLineEndings(previous.valuesYaml), params: normalizeLineEndings(previous.parametersJson) };
   const after = { settings: settingsText({ ...draft, description: "" }), values: draft.valuesYaml.endsWith("\n") || !draft.valuesYaml ? draft.valuesYaml : `${draft.valuesYaml}\n`, params: normalizedParams };
   const changed = before.settings !== after.settings || before.values !== after.values || before.params !== after.params;
   const valueErrors = [...licensed, ...privilegedErrors.valuesYaml];
@@ -102,7 +119,7 @@ export function TemplateVersionForm({
     <form action={formAction} className="space-y-6" aria-label={`New version of ${templateSlug}`}>
       <input type="hidden" name="templateSlug" value={templateSlug} />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Field label="What changed" hint="Shown to requesters in the catalog." errors={server?.description} className="sm:col-span-2 lg:col-span-4">
+        <Field label="What changed" hint="Shown to requesters on the template's card in the catalog." errors={server?.description} className="sm:col-span-2 lg:col-span-4">
           {(p) => <input {...p} name="description" value={draft.description} maxLength={500} onChange={(e) => set("description", e.target.value)} className={inputClasses} placeholder="e.g. Kubernetes 1.36, bigger default quota" />}
         </Field>
         <Field label="vCluster chart version" hint="The chart versions this portal has tested." errors={server?.chartVersion}>
@@ -149,7 +166,7 @@ export function TemplateVersionForm({
             </select>
           )}
         </Field>
-        <Field label="Pod Security Standard" errors={privilegedErrors.podSecurityStandard.length ? privilegedErrors.podSecurityStandard : server?.podSecurityStandard}>
+        <Field label="Pod Security Standard" hint={disagree("podSecurityStandard") ? <DisagreementHint /> : undefined} errors={privilegedErrors.podSecurityStandard.length ? privilegedErrors.podSecurityStandard : server?.podSecurityStandard}>
           {(p) => (
             <select {...p} name="podSecurityStandard" value={draft.podSecurityStandard} onChange={(e) => set("podSecurityStandard", e.target.value as VersionDraft["podSecurityStandard"])} className={inputClasses}>
               <option value="restricted">restricted</option>
@@ -161,7 +178,12 @@ export function TemplateVersionForm({
         <Field label="Role of each person in the cluster" hint="ClusterRole inside the virtual cluster that every downloaded kubeconfig is bound to: cluster-admin, admin, edit, view…" errors={server?.tenantRole}>
           {(p) => <input {...p} name="tenantRole" required maxLength={253} spellCheck={false} autoComplete="off" value={draft.tenantRole} onChange={(e) => set("tenantRole", e.target.value)} className={cn(inputClasses, "font-mono")} />}
         </Field>
-        <Field label="Isolate the namespace's network" hint="NetworkPolicy: same namespace, DNS and the API server only." inline className="self-end">
+        <Field
+          label="Isolate the namespace's network"
+          hint={disagree("isolateNetwork") ? <DisagreementHint /> : "NetworkPolicy: same namespace, DNS and the API server only."}
+          inline
+          className="self-end"
+        >
           {(p) => <input {...p} type="checkbox" name="isolateNetwork" value="true" checked={draft.isolateNetwork} onChange={(e) => set("isolateNetwork", e.target.checked)} className="size-4 accent-brand-600" />}
         </Field>
         <Field
@@ -176,9 +198,23 @@ export function TemplateVersionForm({
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Field label="Values (vcluster.yaml)" hint={<ValidityHint ok={yamlCheck.ok} okText="Valid YAML mapping" />} errors={!yamlCheck.ok ? yamlCheck.errors : valueErrors.length ? valueErrors : server?.valuesYaml}>
-          {(p) => <textarea {...p} name="valuesYaml" rows={16} spellCheck={false} value={draft.valuesYaml} onChange={(e) => set("valuesYaml", e.target.value)} className={mono} />}
-        </Field>
+        <div className="space-y-3">
+          <Field label="Values (vcluster.yaml)" hint={<ValidityHint ok={yamlCheck.ok} okText="Valid YAML mapping" />} errors={!yamlCheck.ok ? yamlCheck.errors : valueErrors.length ? valueErrors : server?.valuesYaml}>
+            {(p) => <TemplateYamlEditor name="valuesYaml" label="Values (vcluster.yaml)" control={p} value={draft.valuesYaml} problems={problems} onChange={(v) => set("valuesYaml", v)} />}
+          </Field>
+          {disagreements.length > 0 ? (
+            <div role="note" aria-label="Settings and values disagree" data-testid="settings-disagreements" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-100">
+              <p className="flex items-center gap-1.5 font-semibold">
+                <AlertTriangle className="size-3.5" aria-hidden /> The form and the values disagree
+              </p>
+              <ul className="mt-1 list-disc space-y-1 pl-5">
+                {disagreements.map((d) => (
+                  <li key={d.path}>{d.message}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </div>
         <Field label="Parameters (JSON)" hint={<ValidityHint ok={paramsCheck.ok} okText={paramsCheck.ok ? `${paramsCheck.value.length} valid parameter${paramsCheck.value.length === 1 ? "" : "s"}` : ""} />} errors={paramsCheck.ok ? server?.parametersJson : paramsCheck.errors}>
           {(p) => <textarea {...p} name="parametersJson" rows={16} spellCheck={false} value={draft.parametersJson} onChange={(e) => set("parametersJson", e.target.value)} className={mono} />}
         </Field>
@@ -210,6 +246,10 @@ export function TemplateVersionForm({
       </div>
     </form>
   );
+}
+
+function DisagreementHint() {
+  return <span className="inline-flex items-center gap-1 text-amber-800 dark:text-amber-300"><AlertTriangle className="size-3.5" aria-hidden /> Disagrees with the values (see under them)</span>;
 }
 
 function ValidityHint({ ok, okText }: { ok: boolean; okText: string }) {

@@ -22,6 +22,12 @@ describe("text diff", () => {
     expect(rows.filter((r) => r.kind === "same")).toHaveLength(4);
   });
 
+  it("treats \\r\\n and \\n line ends as the same, so a pasted Windows text diffs only where it changed", () => {
+    const before = "a: 1\nb: 2\nc: 3\n";
+    const after = "a: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\n";
+    expect(diffRows(before, after)).toMatchObject({ added: 1, removed: 0 });
+  });
+
   it("reports nothing for equal texts", () => {
     expect(diffRows("x\n", "x\n")).toMatchObject({ added: 0, removed: 0 });
   });

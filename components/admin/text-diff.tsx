@@ -1,17 +1,18 @@
 import { diffLines } from "diff";
 import { cn } from "@/components/ui/cn";
+import { normalizeLineEndings } from "@/lib/domain/template-draft";
 
 type Line = { kind: "same" | "add" | "del"; text: string; oldNo?: number; newNo?: number };
 type Row = Line | { kind: "skip"; count: number };
 
-/** Pure: a line diff with unchanged runs folded to `context` lines around each change. */
+/** Pure: a line diff with unchanged runs folded to `context` lines around each change; \r\n and \n are the same line end. */
 export function diffRows(before: string, after: string, context = 3): { rows: Row[]; added: number; removed: number } {
   const lines: Line[] = [];
   let oldNo = 1;
   let newNo = 1;
   let added = 0;
   let removed = 0;
-  for (const part of diffLines(before, after)) {
+  for (const part of diffLines(normalizeLineEndings(before), normalizeLineEndings(after))) {
     const texts = part.value.replace(/\n$/, "").split("\n");
     for (const text of texts) {
       if (part.added) {
@@ -62,7 +63,7 @@ export function TextDiff({ before, after, label, className }: { before: string; 
           <tbody>
             {rows.map((r, i) =>
               r.kind === "skip" ? (
-                <tr key={i} className="bg-slate-50 text-slate-400 dark:bg-slate-900">
+                <tr key={i} className="bg-slate-50 text-slate-500 dark:text-slate-400 dark:bg-slate-900">
                   <td colSpan={4} className="px-3 py-0.5 text-center">⋯ {r.count} unchanged line{r.count === 1 ? "" : "s"}</td>
                 </tr>
               ) : (
@@ -73,8 +74,8 @@ export function TextDiff({ before, after, label, className }: { before: string; 
                     r.kind === "del" && "bg-red-50 text-red-900 dark:bg-red-950/50 dark:text-red-100",
                   )}
                 >
-                  <td className="w-10 pr-2 text-right text-slate-400 select-none">{r.oldNo ?? ""}</td>
-                  <td className="w-10 pr-2 text-right text-slate-400 select-none">{r.newNo ?? ""}</td>
+                  <td className="w-10 pr-2 text-right text-slate-500 dark:text-slate-400 select-none">{r.oldNo ?? ""}</td>
+                  <td className="w-10 pr-2 text-right text-slate-500 dark:text-slate-400 select-none">{r.newNo ?? ""}</td>
                   <td className="w-4 select-none" aria-hidden>{r.kind === "add" ? "+" : r.kind === "del" ? "−" : " "}</td>
                   <td className="pr-3 whitespace-pre">
                     {r.kind === "add" ? <span className="sr-only">added: </span> : r.kind === "del" ? <span className="sr-only">removed: </span> : null}

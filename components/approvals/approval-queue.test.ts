@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { combinedImpact, impactText, type QueueItem } from "./approval-queue";
+import { combinedImpact, decisionErrors, impactText, type QueueItem } from "./approval-queue";
 
-const limits = { clusters: 5, cpuMillicores: 8000, memoryMiB: 16384 };
+const limits = { clusters: 5, cpuMillicores: 8000, memoryMiB: 16384, approvalThresholdPercent: 100 };
 const item = (id: string, teamId: string, cpu: number): QueueItem => ({
   id,
   name: id,
@@ -26,5 +26,15 @@ describe("approval impact texts", () => {
     const [t] = combinedImpact([item("a", "payments", 2000), item("b", "payments", 2000)]);
     expect(t).toMatchObject({ count: 2, after: { clusters: 5, cpuMillicores: 9000, memoryMiB: 16384 }, fits: false });
     expect(combinedImpact([item("a", "payments", 1000), item("c", "search", 1000)])).toHaveLength(2);
+  });
+});
+
+describe("the decision dialog's check", () => {
+  it("needs a reason to reject, not to approve", () => {
+    expect(decisionErrors("reject", "  ")).toEqual({ reason: ["Say why, so the requester can act on it"] });
+    expect(decisionErrors("reject", "no")).toEqual({ reason: ["Say why, so the requester can act on it"] });
+    expect(decisionErrors("reject", "Use a Sandbox")).toEqual({});
+    expect(decisionErrors("approve", "")).toEqual({});
+    expect(decisionErrors("approve", "x".repeat(501))).toEqual({ reason: ["Keep the reason under 500 characters"] });
   });
 });

@@ -2,19 +2,21 @@
 
 import { formatDistanceToNowStrict } from "date-fns";
 import { AlertTriangle, Check, X } from "lucide-react";
-import { useActionState, useMemo, useState } from "react";
+import { type FormEvent, startTransition, useActionState, useId, useMemo, useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, inputClasses } from "@/components/ui/field";
+import { ErrorSummary, useFormErrors } from "@/components/ui/field-error-summary";
+import { fieldId, type FormErrors } from "@/components/ui/field-errors";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { UsageBar } from "@/components/teams/usage-bar";
-import { formatCpu, formatMemory } from "@/components/teams/units";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import type { DecisionResult } from "@/lib/domain/decide-approvals";
+import { type QuotaImpact, type Resources, addResources, fitsWithin } from "@/lib/lifecycle/quota";
 import type { ActionState } from "@/lib/server/action";
-
-type Res = { clusters: number; cpuMillicores: number; memoryMiB: number };
 
 /** A pending request as the page passes it to the browser (dates as ISO strings). */
 export type QueueItem = {
@@ -27,8 +29,8 @@ export type QueueItem = {
   why: "template" | "threshold";
   ttlHours: number;
   parameters: Record<string, unknown>;
-  request: Res;
-  impact: { limits: Res | null; committed: Res; after: Res; fits: boolean; otherPending: number };
+  request: Resources;
+  impact: QuotaImpact;
 };
 
 type Decision = "approve" | "reject";
@@ -39,24 +41,30 @@ const initial: DecideState = { ok: false };
 
 /** Pure: per team, what approving all `items` together leads to. */
 export function combinedImpact(items: QueueItem[]) {
-  const teams = new Map<string, { team: QueueItem["team"]; limits: Res | null; after: Res; count: number }>();
+  const teams = new Map<string, { team: QueueItem["team"]; limits: Resources | null; after: Resources; count: number }>();
   for (const i of items) {
-    const t = teams.get(i.team.id) ?? { team: i.team, limits: i.impact.limits, after: { ...i.impact.committed }, count: 0 };
-    t.after.clusters += i.request.clusters;
-    t.after.cpuMillicores += i.request.cpuMillicores;
-    t.after.memoryMiB += i.request.memoryMiB;
+    const t = teams.get(i.team.id) ?? { team: i.team, limits: i.impact.limits, after: i.impact.committed, count: 0 };
+    t.after = addResources(t.after, i.request);
     t.count += 1;
     teams.set(i.team.id, t);
   }
   return [...teams.values()].map((t) => ({
     ...t,
-    fits: !t.limits || (t.after.clusters <= t.limits.clusters && t.after.cpuMillicores <= t.limits.cpuMillicores && t.after.memoryMiB <= t.limits.memoryMiB),
+    fits: fitsWithin(t.after, t.limits),
   }));
 }
 
-export function impactText(after: Res, limits: Res | null): string {
+export function impactText(after: Resources, limits: Resources | null): string {
   if (!limits) return `after approval: ${after.clusters} clusters, ${formatCpu(after.cpuMillicores)}, ${formatMemory(after.memoryMiB)} (no quota set)`;
   return `after approval: ${after.clusters}/${limits.clusters} clusters, ${formatCpu(after.cpuMillicores).replace(" CPU", "")}/${formatCpu(limits.cpuMillicores)}, ${formatMemory(after.memoryMiB)} of ${formatMemory(limits.memoryMiB)}`;
+}
+
+/** The decision's reason, checked as the server does (lib/domain/decide-approvals.ts): required to reject. */
+export function decisionErrors(decision: Decision, reason: string): FormErrors {
+  const r = reason.trim();
+  if (decision === "reject" && r.length < 3) return { reason: ["Say why, so the requester can act on it"] };
+  if (r.length > 500) return { reason: ["Keep the reason under 500 characters"] };
+  return {};
 }
 
 export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (prev: DecideState, form: FormData) => Promise<DecideState> }) {
@@ -66,10 +74,8 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
   const byId = useMemo(() => new Map(items.map((i) => [i.id, i])), [items]);
   const [state, formAction, pending] = useActionState(async (prev: DecideState, form: FormData) => {
     const next = await action(prev, form);
-    if (!next.ok) {
-      if (!next.fieldErrors) toast.error(next.message ?? "Could not save the decision.");
-      return next;
-    }
+    // A refusal shows in the dialog's error summary.
+    if (!next.ok) return next;
     const results = next.data?.results ?? [];
     const failed = results.filter((r) => !r.ok).map((r) => ({ name: byId.get(r.clusterId)?.name ?? r.clusterId, message: r.message }));
     setFailures(failed);
@@ -87,7 +93,22 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
 
   const toggle = (id: string, on: boolean) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; });
   const dialogItems = dialog ? dialog.ids.map((id) => byId.get(id)).filter((i): i is QueueItem => !!i) : [];
-  const fieldErrors = !state.ok && state.fieldErrors ? state.fieldErrors : undefined;
+  // The reason is kept as typed when the server refuses; a new dialog starts empty, without the last answer.
+  const [reason, setReason] = useState("");
+  const [openedAt, setOpenedAt] = useState<number | undefined>(undefined);
+  const { errors, message, focusKey, check } = useFormErrors(state.at !== openedAt ? state : initial);
+  const formId = useId();
+  const openDialog = (d: { decision: Decision; ids: string[] }) => {
+    setOpenedAt(state.at);
+    setReason("");
+    setDialog(d);
+  };
+  // Sent by hand, once the reason passes, so React does not reset the form.
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    if (dialog && check(decisionErrors(dialog.decision, reason))) startTransition(() => formAction(data));
+  }
 
   return (
     <div>
@@ -105,7 +126,7 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
         </div>
       ) : null}
 
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <TableScroll label="Requests waiting for approval" className="rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" data-testid="approval-queue">
           <caption className="sr-only">Requests waiting for approval, oldest first</caption>
           <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
@@ -173,10 +194,10 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
                   </td>
                   <td className="px-4 py-3">
                     <div className="flex justify-end gap-2">
-                      <Button size="sm" variant="secondary" icon={<Check className="size-4 text-emerald-600" aria-hidden />} onClick={() => setDialog({ decision: "approve", ids: [i.id] })} aria-label={`Approve ${i.name}`}>
+                      <Button size="sm" variant="secondary" icon={<Check className="size-4 text-emerald-600" aria-hidden />} onClick={() => openDialog({ decision: "approve", ids: [i.id] })} aria-label={`Approve ${i.name}`}>
                         Approve
                       </Button>
-                      <Button size="sm" variant="ghost" icon={<X className="size-4 text-red-600" aria-hidden />} onClick={() => setDialog({ decision: "reject", ids: [i.id] })} aria-label={`Reject ${i.name}`}>
+                      <Button size="sm" variant="ghost" icon={<X className="size-4 text-red-600" aria-hidden />} onClick={() => openDialog({ decision: "reject", ids: [i.id] })} aria-label={`Reject ${i.name}`}>
                         Reject
                       </Button>
                     </div>
@@ -186,15 +207,15 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
 
       {visibleSelected.length > 0 ? (
         <div role="region" aria-label="Bulk actions" className="sticky bottom-4 z-10 mx-auto mt-4 flex max-w-2xl flex-wrap items-center justify-between gap-3 rounded-xl border border-slate-200 bg-white/95 px-4 py-3 shadow-lg backdrop-blur dark:border-slate-700 dark:bg-slate-900/95" data-testid="bulk-bar">
           <p className="text-sm font-medium">{visibleSelected.length} selected</p>
           <div className="flex gap-2">
             <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>Clear</Button>
-            <Button size="sm" variant="danger" onClick={() => setDialog({ decision: "reject", ids: visibleSelected })}>Reject {visibleSelected.length}…</Button>
-            <Button size="sm" onClick={() => setDialog({ decision: "approve", ids: visibleSelected })}>Approve {visibleSelected.length}…</Button>
+            <Button size="sm" variant="danger" onClick={() => openDialog({ decision: "reject", ids: visibleSelected })}>Reject {visibleSelected.length}…</Button>
+            <Button size="sm" onClick={() => openDialog({ decision: "approve", ids: visibleSelected })}>Approve {visibleSelected.length}…</Button>
           </div>
         </div>
       ) : null}
@@ -210,8 +231,9 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
         }
       >
         {dialog ? (
-          <form action={formAction} className="space-y-4">
+          <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
             <input type="hidden" name="decision" value={dialog.decision} />
+            <ErrorSummary formId={formId} message={message} errors={errors} fields={[{ name: "reason", label: "Reason" }]} focusKey={focusKey} />
             {dialogItems.map((i) => (
               <input key={i.id} type="hidden" name="clusterId" value={i.id} />
             ))}
@@ -226,15 +248,13 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
               </ul>
             ) : null}
             <Field
+              id={fieldId(formId, "reason")}
               label={dialog.decision === "approve" ? "Reason (optional)" : "Reason"}
               hint={dialog.decision === "reject" ? "Required: say why, so the requester can act on it." : "Recorded with the decision and in the audit log."}
-              errors={fieldErrors?.reason}
+              errors={errors.reason}
             >
-              {(p) => (
-                <textarea {...p} name="reason" rows={3} maxLength={500} required={dialog.decision === "reject"} minLength={dialog.decision === "reject" ? 3 : undefined} className={inputClasses} autoFocus />
-              )}
+              {(p) => <textarea {...p} name="reason" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} className={inputClasses} />}
             </Field>
-            {!state.ok && state.message && state.at && !fieldErrors ? <p className="text-sm text-red-700 dark:text-red-400">{state.message}</p> : null}
             <div className="flex justify-end gap-2">
               <Button variant="ghost" onClick={() => setDialog(null)}>Cancel</Button>
               <Button type="submit" variant={dialog.decision === "approve" ? "primary" : "danger"} loading={pending} loadingText={dialog.decision === "approve" ? "Approving…" : "Rejecting…"}>

@@ -9,7 +9,7 @@ function SubmitButton({ providerName }: { providerName: string }) {
       type="submit"
       disabled={pending}
       aria-busy={pending}
-      className="flex w-full items-center justify-center rounded-lg bg-brand-600 px-4 py-2.5 text-sm font-medium text-white shadow-sm transition hover:bg-brand-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:cursor-wait disabled:opacity-70 dark:bg-brand-500 dark:hover:bg-brand-600 dark:focus-visible:outline-brand-500"
+      className="flex w-full items-center justify-center rounded-lg bg-brand-600 px-4 py-2.5 text-sm font-medium text-white shadow-sm transition hover:bg-brand-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus disabled:cursor-wait disabled:opacity-70 dark:bg-brand-500 dark:hover:bg-brand-600"
     >
       {pending ? "Redirecting…" : `Continue with ${providerName}`}
     </button>

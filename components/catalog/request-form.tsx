@@ -2,23 +2,19 @@
 
 import { AlertCircle, CheckCircle2, ShieldCheck } from "lucide-react";
 import Link from "next/link";
-import { type FormEvent, startTransition, useActionState, useId, useRef, useState } from "react";
+import { type FormEvent, startTransition, useActionState, useId, useState } from "react";
+import { requestFormErrors, type RequestValues } from "@/components/catalog/request-values";
 import { type FormAction, initialState, useActionFeedback } from "@/components/clusters/use-action-feedback";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Field, inputClasses } from "@/components/ui/field";
+import { ErrorSummary, useFormErrors } from "@/components/ui/field-error-summary";
+import { fieldId } from "@/components/ui/field-errors";
 import type { TCatalogTemplate, TQuotaPreview } from "@/lib/domain/catalog";
 import { ZClusterName } from "@/lib/domain/cluster-name";
-import type { TTemplateParameter } from "@/lib/domain/template-parameters";
 
 export type RequestTeam = { teamId: string; teamName: string; maxLifetimeHours: number };
-
-type Values = Record<string, string | boolean>;
-
-function initialValues(params: TTemplateParameter[]): Values {
-  return Object.fromEntries(params.map((p) => [p.name, typeof p.default === "boolean" ? p.default : String(p.default)]));
-}
 
 function nameError(name: string): string[] | undefined {
   const r = ZClusterName.safeParse(name);
@@ -33,17 +29,17 @@ function QuotaPanel({ preview, approval, teamName }: { preview: TQuotaPreview | 
       <CardBody className="space-y-4">
         <dl className="space-y-3">
           {preview.lines.map((l) => (
-            <div key={l.key}>
-              <div className="flex justify-between gap-2 text-sm">
-                <dt className="text-slate-600 dark:text-slate-300">{l.label}</dt>
-                <dd className={cn("font-medium", l.over && "text-red-700 dark:text-red-400")}>
-                  {l.after} of {l.limit}
-                </dd>
-              </div>
-              <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
-                <div className={cn("h-full rounded-full", l.over ? "bg-red-500" : "bg-brand-500")} style={{ width: `${l.percentAfter}%` }} />
-              </div>
-              <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">{l.over ? "Over the limit" : `${l.remaining} left after this`}</p>
+            <div key={l.key} className="grid grid-cols-[1fr_auto] gap-x-2 text-sm">
+              <dt className="text-slate-600 dark:text-slate-300">{l.label}</dt>
+              <dd className={cn("text-right font-medium", l.over && "text-red-700 dark:text-red-400")}>
+                {l.after} of {l.limit}
+              </dd>
+              <dd className="col-span-2">
+                <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
+                  <div className={cn("h-full rounded-full", l.over ? "bg-red-500" : "bg-brand-500")} style={{ width: `${l.percentAfter}%` }} />
+                </div>
+                <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">{l.over ? "Over the limit" : `${l.remaining} left after this`}</p>
+              </dd>
             </div>
           ))}
         </dl>
@@ -71,83 +67,74 @@ function QuotaPanel({ preview, approval, teamName }: { preview: TQuotaPreview | 
 }
 
 /**
- * The customize form, generated from the template's typed parameters. The name is checked as you type
- * with the same zod schema the server uses; the server's answer (per-field errors, a form-level message)
- * comes back through useActionState.
+ * The customize form, generated from the template's typed parameters. Every field is checked on submit with
+ * the server's own rules (the name also as you type); the server's answer (per-field errors, a form-level
+ * message) comes back through useActionState. Errors sit at their fields and in a summary that takes focus.
  */
 export function RequestForm({
   template,
   teams,
   initialTeamId,
-  suggestedName,
+  initialName,
+  initialValues,
   previews,
   action,
 }: {
   template: TCatalogTemplate;
   teams: RequestTeam[];
   initialTeamId: string;
-  suggestedName: string;
+  initialName: string;
+  /** The parameters' starting values: the template's defaults, or a previous request's (request again). */
+  initialValues: RequestValues;
   previews: Record<string, Record<string, TQuotaPreview>>;
   action: FormAction;
 }) {
   const [state, formAction, pending] = useActionState(action, initialState);
   useActionFeedback(state, { toastErrors: false });
-  const [name, setName] = useState(suggestedName);
+  const { errors, message, focusKey, check } = useFormErrors(state);
+  const [name, setName] = useState(initialName);
   const [nameTouched, setNameTouched] = useState(false);
   const [submittedName, setSubmittedName] = useState<string | null>(null);
   const [teamId, setTeamId] = useState(initialTeamId);
-  const [values, setValues] = useState<Values>(() => initialValues(template.parameters));
-  const nameRef = useRef<HTMLInputElement>(null);
-  const formMessageId = useId();
+  const [values, setValues] = useState<RequestValues>(initialValues);
+  const formId = useId();
 
   const team = teams.find((t) => t.teamId === teamId) ?? teams[0]!;
   const sizeValue = typeof values.size === "string" ? values.size : "";
   const preview = previews[team.teamId]?.[sizeValue] ?? previews[team.teamId]?.[""];
 
-  const clientNameErrors = nameTouched ? nameError(name) : undefined;
-  // A server error about the name holds until the name changes.
-  const serverNameErrors = submittedName === name ? state.fieldErrors?.name : undefined;
-  const errorsFor = (key: string) => state.fieldErrors?.[key];
+  // The name is checked as it is typed, and keeps the last submit's error (say, "already used") until it
+  // changes; other fields keep theirs until the next submit.
+  const nameErrors = (nameTouched ? nameError(name) : undefined) ?? (name === submittedName ? errors.name : undefined);
+  const errorsFor = (key: string) => errors[key];
+  const idFor = (key: string) => fieldId(formId, key);
+  const summaryFields = [{ name: "name", label: "Name" }, { name: "teamId", label: "Team" }, ...template.parameters.map((p) => ({ name: `parameters.${p.name}`, label: p.label }))];
 
   // Dispatched by hand (not through the form's action) so React does not reset the form afterwards: a
   // reset would put selects back to their first option while the state keeps the chosen one. Without
   // JavaScript the form still posts to the same server action.
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (nameError(name)) {
-      setNameTouched(true);
-      nameRef.current?.focus();
-      return;
-    }
     setSubmittedName(name);
+    if (!check(requestFormErrors(name, values, template, team.maxLifetimeHours))) return;
     const data = new FormData(e.currentTarget);
     startTransition(() => formAction(data));
   }
 
-  const formError = !state.ok && state.message ? state.message : null;
-
   return (
     <div className="grid gap-6 lg:grid-cols-3">
-      <form action={formAction} onSubmit={onSubmit} noValidate className="lg:col-span-2" aria-describedby={formError ? formMessageId : undefined}>
+      <form action={formAction} onSubmit={onSubmit} noValidate className="lg:col-span-2" aria-label="Cluster settings">
         <input type="hidden" name="templateSlug" value={template.slug} />
         <input type="hidden" name="templateVersion" value={template.version} />
         <Card>
           <CardHeader title="Cluster settings" description={`${template.name} v${template.version} · Kubernetes ${template.kubernetesVersion}`} />
           <CardBody className="space-y-5">
-            <div id={formMessageId} aria-live="assertive" aria-atomic="true">
-              {formError ? (
-                <p role="alert" className="flex gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
-                  <AlertCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
-                  {formError}
-                </p>
-              ) : null}
-            </div>
+            <ErrorSummary formId={formId} message={message} errors={errors} fields={summaryFields} focusKey={focusKey} />
 
-            <Field label="Name" hint="Lower-case letters, digits and '-'; it becomes part of the namespace." errors={clientNameErrors ?? serverNameErrors}>
+            <Field id={idFor("name")} label="Name" hint="Lower-case letters, digits and '-'; it becomes part of the namespace." errors={nameErrors}>
               {(p) => (
                 <input
                   {...p}
-                  ref={nameRef}
                   name="name"
                   value={name}
                   onChange={(e) => {
@@ -164,7 +151,7 @@ export function RequestForm({
             </Field>
 
             {teams.length > 1 ? (
-              <Field label="Team" errors={errorsFor("teamId")} hint="The cluster counts against this team's quota.">
+              <Field id={idFor("teamId")} label="Team" errors={errorsFor("teamId")} hint="The cluster counts against this team's quota.">
                 {(p) => (
                   <select {...p} name="teamId" value={teamId} onChange={(e) => setTeamId(e.target.value)} className={inputClasses}>
                     {teams.map((t) => (
@@ -191,7 +178,7 @@ export function RequestForm({
               switch (p.type) {
                 case "enum":
                   return (
-                    <Field key={p.name} label={p.label} hint={p.description} errors={errors}>
+                    <Field key={p.name} id={idFor(key)} label={p.label} hint={p.description} errors={errors}>
                       {(fp) => (
                         <select {...fp} name={key} value={String(value)} onChange={(e) => set(e.target.value)} className={inputClasses}>
                           {p.options.map((o) => (
@@ -206,7 +193,7 @@ export function RequestForm({
                 case "integer": {
                   const max = p.name === "ttlHours" ? Math.min(p.max, team.maxLifetimeHours || p.max) : p.max;
                   return (
-                    <Field key={p.name} label={p.label} hint={p.description ?? `Between ${p.min} and ${max}`} errors={errors}>
+                    <Field key={p.name} id={idFor(key)} label={p.label} hint={p.description ?? `Between ${p.min} and ${max}`} errors={errors}>
                       {(fp) => (
                         <input {...fp} name={key} type="number" inputMode="numeric" min={p.min} max={max} step={1} value={String(value)} onChange={(e) => set(e.target.value)} className={cn(inputClasses, "max-w-40")} />
                       )}
@@ -215,7 +202,7 @@ export function RequestForm({
                 }
                 case "boolean":
                   return (
-                    <Field key={p.name} label={p.label} hint={p.description} errors={errors} inline>
+                    <Field key={p.name} id={idFor(key)} label={p.label} hint={p.description} errors={errors} inline>
                       {(fp) => (
                         <>
                           <input type="hidden" name={key} value="false" />
@@ -226,7 +213,7 @@ export function RequestForm({
                   );
                 case "string":
                   return (
-                    <Field key={p.name} label={p.label} hint={p.description} errors={errors}>
+                    <Field key={p.name} id={idFor(key)} label={p.label} hint={p.description} errors={errors}>
                       {(fp) => <input {...fp} name={key} value={String(value)} maxLength={p.maxLength} onChange={(e) => set(e.target.value)} className={inputClasses} />}
                     </Field>
                   );

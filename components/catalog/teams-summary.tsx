@@ -2,7 +2,7 @@ import { Users } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { TTeamQuota } from "@/lib/domain/catalog";
-import { formatCpu, formatMemory } from "@/lib/domain/quota";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 
 function Meter({ label, used, limit, text }: { label: string; used: number; limit: number; text: string }) {
   const pct = limit > 0 ? Math.min(100, Math.round((used / limit) * 100)) : 100;

@@ -6,8 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import type { TCatalogTemplate } from "@/lib/domain/catalog";
-import { formatCpu, formatMemory } from "@/lib/domain/quota";
-
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 
 /** A template in the catalog: what you get, for how long, and whether someone must approve it. */
 export function TemplateCard({ template: t, createAction, canRequest }: { template: TCatalogTemplate; createAction: FormAction; canRequest: boolean }) {
@@ -39,6 +38,11 @@ export function TemplateCard({ template: t, createAction, canRequest }: { templa
           </div>
         </div>
         <p className="text-sm text-slate-600 dark:text-slate-300">{t.description}</p>
+        {t.whatChanged && t.version > 1 ? (
+          <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="what-changed">
+            <span className="font-medium text-slate-800 dark:text-slate-200">What changed in version {t.version}:</span> {t.whatChanged}
+          </p>
+        ) : null}
         <dl className="grid grid-cols-2 gap-3 text-sm">
           <div>
             <dt className="flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
@@ -60,12 +64,12 @@ export function TemplateCard({ template: t, createAction, canRequest }: { templa
           </div>
         </dl>
       </div>
-      <div className="flex items-center gap-2 border-t border-slate-100 px-5 py-3 dark:border-slate-800">
+      <div className="flex flex-wrap items-center gap-2 border-t border-slate-100 px-5 py-3 dark:border-slate-800">
         <CreateButton action={createAction} templateSlug={t.slug} templateName={t.name} disabled={!canRequest} />
         <Link href={`/request/${t.slug}`} className={buttonClasses({ variant: "ghost" })} aria-label={`Customize a ${t.name} cluster`}>
           Customize
         </Link>
-        <span className="ml-auto text-xs text-slate-400">Kubernetes {t.kubernetesVersion}</span>
+        <span className="ml-auto text-xs text-slate-500 dark:text-slate-400">Kubernetes {t.kubernetesVersion}</span>
       </div>
     </Card>
   );

@@ -9,6 +9,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
+import { TableScroll } from "@/components/ui/table-scroll";
 import type { TClusterAccess, TClusterCredential } from "@/lib/domain/list-cluster-credentials";
 
 const th = "px-3 py-2 font-medium";
@@ -42,7 +43,7 @@ export function ClusterAccess({ clusterId, clusterName, access, revokeAction }: 
 
 function CredentialTable({ clusterId, clusterName, access, revokeAction }: { clusterId: string; clusterName: string; access: TClusterAccess; revokeAction: FormAction }) {
   return (
-    <div className="overflow-x-auto">
+    <TableScroll label="Who holds a kubeconfig">
       <table className="w-full text-left text-sm" data-testid="cluster-access">
         <caption className="sr-only">People holding a kubeconfig of {clusterName}</caption>
         <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
@@ -60,11 +61,11 @@ function CredentialTable({ clusterId, clusterName, access, revokeAction }: { clu
               <th scope="row" className="py-2 pr-3 pl-5 font-medium text-slate-900 dark:text-slate-100">
                 {c.name ?? c.email}
                 {c.name ? <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">{c.email}</span> : null}
-                <code className="block font-mono text-[11px] font-normal text-slate-400">{c.serviceAccount} · {c.role}</code>
+                <code className="block font-mono text-[11px] font-normal text-slate-500 dark:text-slate-400">{c.serviceAccount} · {c.role}</code>
               </th>
               <td className={td}>
                 <RelativeTime date={c.issuedAt} />
-                {c.downloads > 1 ? <span className="block text-xs text-slate-400">{c.downloads} downloads</span> : null}
+                {c.downloads > 1 ? <span className="block text-xs text-slate-500 dark:text-slate-400">{c.downloads} downloads</span> : null}
               </td>
               <td className={td}>{c.state === "active" ? <RelativeTime date={c.expiresAt} mode="expiry" /> : <RelativeTime date={c.expiresAt} />}</td>
               <td className={td}>
@@ -84,7 +85,7 @@ function CredentialTable({ clusterId, clusterName, access, revokeAction }: { clu
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -55,7 +55,7 @@ export function ClusterList({ clusters }: { clusters: TClusterSummary[] }) {
               </p>
               {c.phase === "FAILED" && c.lastError ? <p className="mt-1 truncate text-xs text-red-700 dark:text-red-400">{c.lastError}</p> : null}
             </div>
-            <ChevronRight className="size-4 shrink-0 text-slate-400 transition-transform group-hover:translate-x-0.5" aria-hidden />
+            <ChevronRight className="size-4 shrink-0 text-slate-500 dark:text-slate-400 transition-transform group-hover:translate-x-0.5" aria-hidden />
           </Link>
         </li>
       ))}

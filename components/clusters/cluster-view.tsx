@@ -5,6 +5,7 @@ import { AlertTriangle, ArrowLeft, Ban, Clock, Hourglass, Loader2, Moon, Play, R
 import Link from "next/link";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
+import { requestAgainHref } from "@/components/catalog/request-values";
 import { DeleteClusterButton, ExtendForm, OperationButton } from "@/components/clusters/cluster-actions";
 import { ConnectPanel } from "@/components/clusters/connect-panel";
 import { EventsTimeline } from "@/components/clusters/events-timeline";
@@ -12,6 +13,7 @@ import { formatWhen } from "@/components/clusters/format";
 import { RelativeTime } from "@/components/clusters/relative-time";
 import type { FormAction } from "@/components/clusters/use-action-feedback";
 import { PhaseBadge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { ProgressSteps } from "@/components/ui/progress-steps";
@@ -67,7 +69,7 @@ function usePhaseAnnouncement(c: TClusterStatus) {
 }
 
 /**
- * The cluster page's live part: starts from the server-rendered status and polls GET /api/clusters/[id]
+ * The cluster page's live part: starts from the server-rendered status and polls GET /api/v1/clusters/[id]
  * while the cluster is changing (lib/queries/clusters.ts decides how often).
  */
 export function ClusterView({ initial, actions, viewerId, accessPanel }: { initial: TClusterStatus; actions: ClusterActions; viewerId: string; /** Who holds credentials (owner, leads, admins; server-rendered). */ accessPanel?: ReactNode }) {
@@ -93,7 +95,7 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
             <div className="flex flex-wrap items-center gap-3">
               <h1 className="text-2xl font-semibold tracking-tight break-all">{c.name}</h1>
               <PhaseBadge phase={c.phase} label={c.phaseLabel} className="text-sm" />
-              {c.activity === "moving" ? <Loader2 className="size-4 animate-spin text-slate-400 motion-reduce:animate-none" aria-label="Updating" /> : null}
+              {c.activity === "moving" && !error ? <Loader2 className="size-4 animate-spin text-slate-500 dark:text-slate-400 motion-reduce:animate-none" aria-label="Updating" /> : null}
             </div>
             <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
               {c.template.name} v{c.template.version} · {c.team.name} · owned by {c.owner.id === viewerId ? "you" : (c.owner.name ?? c.owner.email)}
@@ -132,6 +134,15 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
       {c.phase === "REJECTED" ? (
         <Callout tone="danger" icon={<Ban className="size-4" />} title="This request was rejected">
           <p>{c.rejection ?? "No reason was given."}</p>
+          {c.owner.id === viewerId ? (
+            <div className="pt-2">
+              <Link href={requestAgainHref(c)} className={buttonClasses({ size: "sm" })}>
+                <RotateCcw className="size-4" aria-hidden />
+                Request again
+              </Link>
+              <span className="ml-3 text-xs">Opens the request form with the same settings, to change what the reason asks for.</span>
+            </div>
+          ) : null}
         </Callout>
       ) : null}
       {c.phase === "SLEEPING" ? (
@@ -144,7 +155,7 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
       ) : null}
       {c.phase === "DELETING" ? (
         <Callout tone="info" icon={<Loader2 className="size-4 animate-spin motion-reduce:animate-none" />} title="Deleting">
-          <p>Uninstalling the vCluster and deleting its namespace. The cluster disappears from your list once both are gone.</p>
+          <p>Uninstalling the vCluster and deleting its namespace. Once both are gone it shows as Deleted (greyed) for a day, then leaves your list.</p>
         </Callout>
       ) : null}
       {c.phase === "DELETED" || c.phase === "EXPIRED" ? (
@@ -153,8 +164,8 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
         </Callout>
       ) : null}
 
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           {c.phase === "READY" ? (
             <Card>
               <CardHeader title="Connect" description="Use the kubeconfig with kubectl, or connect with the vcluster CLI." />
@@ -174,7 +185,7 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
           {accessPanel}
           {showProgress ? (
             <Card>
-              <CardHeader title="Progress" description={c.activity === "moving" ? "Updating every 2 seconds" : undefined} />
+              <CardHeader title="Progress" description={error ? "Live updates paused: this may be out of date" : c.activity === "moving" ? "Updating every 2 seconds" : undefined} />
               <CardBody>
                 <ProgressSteps steps={c.steps} label="Provisioning progress" />
               </CardBody>

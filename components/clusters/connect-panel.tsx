@@ -1,7 +1,7 @@
-import { Download, KeyRound } from "lucide-react";
+import { KeyRound } from "lucide-react";
 import { formatWhen } from "@/components/clusters/format";
+import { KubeconfigDownload } from "@/components/clusters/kubeconfig-download";
 import { RelativeTime } from "@/components/clusters/relative-time";
-import { buttonClasses } from "@/components/ui/button";
 import { CommandLine } from "@/components/ui/copy-button";
 import type { TClusterStatus } from "@/lib/domain/get-cluster-detail";
 
@@ -34,15 +34,11 @@ export function ConnectPanel({
 }) {
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <a href={`/api/clusters/${clusterId}/kubeconfig`} download={filename} className={buttonClasses()}>
-          <Download className="size-4" aria-hidden />
-          Download kubeconfig
-        </a>
+      <KubeconfigDownload clusterId={clusterId} filename={filename}>
         <p className="text-sm text-slate-500 dark:text-slate-400">
           Saved as <code className="font-mono text-[13px]">{filename}</code>. Each download is recorded in the audit log.
         </p>
-      </div>
+      </KubeconfigDownload>
       <div className="flex gap-2 rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600 dark:bg-slate-800/60 dark:text-slate-300" data-testid="kubeconfig-validity">
         <KeyRound className="mt-0.5 size-4 shrink-0" aria-hidden />
         <div className="space-y-1">

@@ -11,7 +11,7 @@ function iconFor(type: string) {
   if (/delet|expire/.test(type)) return { Icon: Trash2, tone: "text-slate-500" };
   if (/retry/.test(type)) return { Icon: RotateCcw, tone: "text-brand-600 dark:text-brand-100" };
   if (/extend/.test(type)) return { Icon: Timer, tone: "text-brand-600 dark:text-brand-100" };
-  return { Icon: CircleDot, tone: "text-slate-400" };
+  return { Icon: CircleDot, tone: "text-slate-500 dark:text-slate-400" };
 }
 
 /** The cluster's timeline, oldest first: requested, approved by …, namespace created, ready, … */

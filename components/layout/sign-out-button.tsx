@@ -9,9 +9,9 @@ export function SignOutButton() {
         await signOut({ redirectTo: "/signin" });
       }}
     >
-      <button type="submit" className="flex items-center gap-1 rounded-md px-2 py-1.5 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+      <button type="submit" className="flex items-center gap-1 rounded-md p-2 text-slate-600 sm:px-2 sm:py-1.5 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
         <LogOut className="size-4" aria-hidden />
-        <span>Sign out</span>
+        <span className="max-sm:sr-only">Sign out</span>
       </button>
     </form>
   );

@@ -3,9 +3,10 @@ import { Clock, Crown, User } from "lucide-react";
 import Link from "next/link";
 import { PhaseBadge, Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { UsageBar } from "@/components/teams/usage-bar";
-import { formatCpu, formatMemory } from "@/components/teams/units";
-import { phaseLabel } from "@/lib/domain/cluster-phase";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
+import { phaseLabel } from "@/lib/lifecycle/phases";
 import type { TeamOverview } from "@/lib/domain/team-overview";
 
 export function QuotaBars({ quota, usage }: Pick<TeamOverview, "quota" | "usage">) {
@@ -22,6 +23,7 @@ export function QuotaBars({ quota, usage }: Pick<TeamOverview, "quota" | "usage"
 export function OwnersTable({ byOwner, quota }: Pick<TeamOverview, "byOwner" | "quota">) {
   if (byOwner.length === 0) return <EmptyState title="No live clusters" description="Nobody in this team holds a cluster right now." />;
   return (
+    <TableScroll label="Clusters per owner">
     <table className="w-full text-left text-sm" data-testid="owners-table">
       <caption className="sr-only">Live clusters grouped by owner, with what they reserve</caption>
       <thead className="text-xs text-slate-500 dark:text-slate-400">
@@ -51,13 +53,14 @@ export function OwnersTable({ byOwner, quota }: Pick<TeamOverview, "byOwner" | "
               </ul>
             </td>
             <td className="py-3 text-right text-xs whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300">
-              <div>{formatCpu(o.reserved.cpuMillicores)}{quota ? <span className="text-slate-400"> ({Math.round((o.reserved.cpuMillicores / Math.max(1, quota.cpuMillicores)) * 100)}%)</span> : null}</div>
+              <div>{formatCpu(o.reserved.cpuMillicores)}{quota ? <span className="text-slate-500 dark:text-slate-400"> ({Math.round((o.reserved.cpuMillicores / Math.max(1, quota.cpuMillicores)) * 100)}%)</span> : null}</div>
               <div>{formatMemory(o.reserved.memoryMiB)}</div>
             </td>
           </tr>
         ))}
       </tbody>
     </table>
+    </TableScroll>
   );
 }
 
@@ -94,7 +97,7 @@ export function MembersList({ members }: Pick<TeamOverview, "members">) {
       {members.map((m) => (
         <li key={m.id} className="flex items-center justify-between gap-3 py-2 text-sm">
           <span className="flex min-w-0 items-center gap-2">
-            {m.role === "LEAD" ? <Crown className="size-4 shrink-0 text-amber-500" aria-hidden /> : <User className="size-4 shrink-0 text-slate-400" aria-hidden />}
+            {m.role === "LEAD" ? <Crown className="size-4 shrink-0 text-amber-500" aria-hidden /> : <User className="size-4 shrink-0 text-slate-500 dark:text-slate-400" aria-hidden />}
             <span className="min-w-0">
               <span className="block truncate font-medium">{m.name ?? m.email}</span>
               <span className="block truncate text-xs text-slate-500 dark:text-slate-400">{m.email}</span>

@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { cn } from "@/components/ui/cn";
-import { formatCpu, formatMemory } from "@/components/teams/units";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 
 export type ChartPoint = { day: string; live: boolean; clusters: number | null; cpuMillicores: number | null; memoryMiB: number | null };
 type Metric = "clusters" | "cpuMillicores" | "memoryMiB";
@@ -46,9 +46,11 @@ export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: R
         ))}
       </div>
       <p className="mb-1 text-xs text-slate-500 dark:text-slate-400">{m.label} reserved, in {m.unit}</p>
+      {/* A picture for the eye only: the same numbers are in the table below. recharts' keyboard layer is off,
+          so nothing inside the hidden picture can take focus. */}
       <div className="h-56 w-full text-slate-500 dark:text-slate-400" aria-hidden data-testid="usage-chart">
         <ResponsiveContainer width="100%" height="100%">
-          <AreaChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
+          <AreaChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -12 }} accessibilityLayer={false}>
             <defs>
               <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
                 <stop offset="0%" stopColor="#2f6fed" stopOpacity={0.35} />
@@ -71,10 +73,10 @@ export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: R
         </ResponsiveContainer>
       </div>
       <details className="mt-2 text-sm">
-        <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Show the numbers ({recorded.length} day{recorded.length === 1 ? "" : "s"} recorded)</summary>
+        <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Show the numbers ({recorded.length} day{recorded.length === 1 ? "" : "s"} recorded)</summary>
         <table className="mt-2 w-full text-left text-xs tabular-nums">
-          <caption className="sr-only">{m.label} reserved per day</caption>
-          <thead className="text-slate-500">
+          <caption className="sr-only">Usage over the last 30 days: clusters, CPU and memory reserved per day</caption>
+          <thead className="text-slate-600 dark:text-slate-300">
             <tr>
               <th scope="col" className="py-1 font-medium">Day</th>
               <th scope="col" className="py-1 font-medium">Clusters</th>

@@ -3,6 +3,7 @@ import { RevokeTokenButton } from "@/components/tokens/revoke-token-button";
 import { TokenStatusBadge } from "@/components/tokens/token-status-badge";
 import type { RevokeTokenAction } from "@/components/tokens/types";
 import { Badge } from "@/components/ui/badge";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { apiTokenStatus } from "@/lib/domain/api-token-status";
 
 export type TokenTableRow = {
@@ -24,7 +25,7 @@ const td = "px-4 py-2 whitespace-nowrap text-slate-600 dark:text-slate-300";
 export function TokenTable({ tokens, revokeAction, showOwner = false, caption }: { tokens: TokenTableRow[]; revokeAction: RevokeTokenAction; showOwner?: boolean; caption: string }) {
   const now = new Date();
   return (
-    <div className="overflow-x-auto">
+    <TableScroll label="API tokens">
       <table className="w-full text-left text-sm" data-testid="tokens-table">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
@@ -49,7 +50,7 @@ export function TokenTable({ tokens, revokeAction, showOwner = false, caption }:
                 {showOwner ? (
                   <td className={td}>
                     {t.user?.email}
-                    {t.user?.name ? <span className="block text-xs text-slate-400">{t.user.name}</span> : null}
+                    {t.user?.name ? <span className="block text-xs text-slate-500 dark:text-slate-400">{t.user.name}</span> : null}
                   </td>
                 ) : null}
                 <td className={td}><code className="font-mono text-[13px]">{t.prefix}…</code></td>
@@ -61,7 +62,7 @@ export function TokenTable({ tokens, revokeAction, showOwner = false, caption }:
                   </span>
                 </td>
                 <td className={td}><RelativeTime date={t.createdAt} /></td>
-                <td className={td}>{t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} /> : <span className="text-slate-400">never</span>}</td>
+                <td className={td}>{t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} /> : <span className="text-slate-500 dark:text-slate-400">never</span>}</td>
                 <td className={td}>
                   {t.expiresAt ? <RelativeTime date={t.expiresAt} mode={status === "expired" ? "ago" : "expiry"} /> : "never"}
                 </td>
@@ -77,6 +78,6 @@ export function TokenTable({ tokens, revokeAction, showOwner = false, caption }:
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

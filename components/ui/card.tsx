@@ -2,7 +2,7 @@ import type { HTMLAttributes, ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 
 export function Card({ className, ...rest }: HTMLAttributes<HTMLDivElement>) {
-  return <div className={cn("rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900", className)} {...rest} />;
+  return <div className={cn("min-w-0 rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900", className)} {...rest} />;
 }
 
 export function CardHeader({ title, description, actions, titleId, as: Heading = "h2" }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; titleId?: string; as?: "h1" | "h2" | "h3" }) {

@@ -47,10 +47,13 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
 export function CommandLine({ command, label }: { command: string; label: string }) {
   return (
     <div className="flex items-center gap-2 rounded-lg bg-slate-100 py-1 pr-1 pl-3 font-mono text-[13px] text-slate-800 dark:bg-slate-800/80 dark:text-slate-100">
-      <span aria-hidden className="select-none text-slate-400">
+      <span aria-hidden className="select-none text-slate-500 dark:text-slate-400">
         $
       </span>
-      <code className="min-w-0 flex-1 overflow-x-auto whitespace-nowrap py-1">{command}</code>
+      {/* Scrolls sideways inside its box on a narrow screen; focusable so a keyboard can scroll it too. */}
+      <code tabIndex={0} className="min-w-0 flex-1 overflow-x-auto whitespace-nowrap rounded py-1">
+        {command}
+      </code>
       <CopyButton value={command} label={label} />
     </div>
   );

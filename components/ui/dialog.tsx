@@ -4,10 +4,13 @@ import { X } from "lucide-react";
 import { type ReactNode, useEffect, useId, useRef } from "react";
 import { cn } from "@/components/ui/cn";
 
+const FIRST_FIELD = ["input:not([type=hidden]):not([disabled])", "select:not([disabled])", "textarea:not([disabled])"].join(", ");
+
 /**
  * A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert (focus
  * stays inside), Esc closes it (the `cancel` event), focus returns to the opener on close. Controlled by
- * `open`; every way of closing calls `onClose`. Mark the field to focus first with `data-autofocus`.
+ * `open`; every way of closing calls `onClose`. It opens on the field marked `data-autofocus`, else on its
+ * first field.
  */
 export function Dialog({
   open,
@@ -33,8 +36,9 @@ export function Dialog({
     if (!el) return;
     if (open && !el.open) {
       el.showModal();
-      // showModal() focuses the first focusable element (the close button); prefer the marked field.
-      el.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+      // showModal() focuses the first focusable element, the Close button: start at the marked field, else
+      // at the first field, so the person can type right away.
+      (el.querySelector<HTMLElement>("[data-autofocus]") ?? el.querySelector<HTMLElement>(FIRST_FIELD))?.focus();
     }
     if (!open && el.open) el.close();
   }, [open]);

@@ -2,7 +2,7 @@ import { type ReactNode, useId } from "react";
 import { cn } from "@/components/ui/cn";
 
 export const inputClasses =
-  "block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus-visible:border-brand-500 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-brand-500/40 disabled:opacity-60 aria-invalid:border-red-500 aria-invalid:focus-visible:outline-red-500/40 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 dark:placeholder:text-slate-500 dark:aria-invalid:border-red-500";
+  "block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-500 focus-visible:border-brand-500 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-focus disabled:opacity-60 aria-invalid:border-red-500 aria-invalid:focus-visible:outline-red-600 dark:aria-invalid:focus-visible:outline-red-400 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 dark:placeholder:text-slate-400 dark:aria-invalid:border-red-500";
 
 export type FieldControlProps = { id: string; "aria-describedby"?: string; "aria-invalid"?: true };
 

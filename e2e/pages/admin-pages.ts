@@ -42,8 +42,28 @@ export class AdminTemplatePage {
     await this.page.getByRole("button", { name: "New version" }).click();
   }
 
+  /** The values editor's text area (CodeMirror's contenteditable, labelled like the field). */
   get values(): Locator {
     return this.page.getByLabel("Values (vcluster.yaml)");
+  }
+
+  get valuesEditor(): Locator {
+    return this.page.getByTestId("editor-valuesYaml");
+  }
+
+  /** The numbers in the values editor's gutter that carry an error marker. */
+  async markedLines(): Promise<string[]> {
+    return this.valuesEditor.evaluate((editor) => {
+      const numbers = [...editor.querySelectorAll(".cm-lineNumbers .cm-gutterElement")].map((n) => ({ top: n.getBoundingClientRect().top, text: n.textContent ?? "" }));
+      return [...editor.querySelectorAll(".cm-lint-marker-error")].map((m) => {
+        const top = m.closest(".cm-gutterElement")!.getBoundingClientRect().top;
+        return numbers.find((n) => Math.abs(n.top - top) < 2)?.text ?? "?";
+      });
+    });
+  }
+
+  get disagreements(): Locator {
+    return this.page.getByTestId("settings-disagreements");
   }
 
   get parameters(): Locator {
@@ -89,6 +109,22 @@ export class AuditPage {
     const q = new URLSearchParams(filters).toString();
     await this.page.goto(`/admin/audit${q ? `?${q}` : ""}`);
     await expect(this.page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  }
+
+  get filters(): Locator {
+    return this.page.getByRole("form", { name: "Filter audit events" });
+  }
+
+  /** Picks an action in the filter's picker and applies the filter. */
+  async pickAction(action: string) {
+    await this.filters.getByLabel("Action").selectOption(action);
+    await this.filters.getByRole("button", { name: "Filter" }).click();
+    await expect(this.page).toHaveURL(new RegExp(`action=${encodeURIComponent(action).replace(/\./g, "\\.")}`));
+  }
+
+  /** The target cell (a link where the target has a page) of the newest event whose target is named `name`. */
+  targetLink(name: string): Locator {
+    return this.table.getByTestId("audit-target").filter({ hasText: name }).first();
   }
 }
 

@@ -8,6 +8,9 @@ export class ClusterPage {
   readonly timeline: Locator;
   readonly downloadLink: Locator;
   readonly notFound: Locator;
+  /** Why the last kubeconfig download failed, shown beside the button. */
+  readonly downloadError: Locator;
+  readonly requestAgain: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole("heading", { level: 1 });
@@ -16,6 +19,8 @@ export class ClusterPage {
     this.timeline = page.getByRole("list", { name: "Timeline" });
     this.downloadLink = page.getByRole("link", { name: "Download kubeconfig" });
     this.notFound = page.getByRole("heading", { name: /not found/i });
+    this.downloadError = page.getByTestId("kubeconfig-error");
+    this.requestAgain = page.getByRole("link", { name: "Request again" });
   }
 
   async goto(id: string) {

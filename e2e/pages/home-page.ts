@@ -37,6 +37,11 @@ export class HomePage {
     return new URL(this.page.url()).pathname.split("/").pop()!;
   }
 
+  /** Why the last one-click Create on a card failed, shown on the card itself. */
+  createError(templateName: string): Locator {
+    return this.template(templateName).getByTestId("create-error");
+  }
+
   async customize(templateName: string) {
     await this.page.getByRole("link", { name: `Customize a ${templateName} cluster` }).click();
     await this.page.waitForURL(/\/request\//);

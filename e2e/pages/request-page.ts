@@ -5,11 +5,16 @@ export class RequestPage {
   readonly name: Locator;
   readonly submit: Locator;
   readonly quota: Locator;
+  /** The error summary above the fields: it takes focus after a failed submit. */
+  readonly errorSummary: Locator;
+  readonly form: Locator;
 
   constructor(readonly page: Page) {
     this.name = page.getByLabel("Name", { exact: true });
     this.submit = page.getByRole("button", { name: /Create cluster|Request for approval/ });
     this.quota = page.locator("[aria-labelledby=quota-title]");
+    this.form = page.getByRole("form", { name: "Cluster settings" });
+    this.errorSummary = this.form.getByTestId("error-summary");
   }
 
   async goto(templateSlug: string) {

@@ -15,7 +15,7 @@ export class TeamPage {
     this.expiring = page.getByTestId("expiring-soon");
     this.members = page.getByTestId("members");
     this.chart = page.getByTestId("usage-chart");
-    this.notFound = page.getByRole("paragraph").filter({ hasText: "Team not found" });
+    this.notFound = page.getByRole("heading", { level: 1, name: "Team not found" });
   }
 
   async goto(slug: string) {

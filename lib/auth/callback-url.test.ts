@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { requestedPath, safeCallbackUrl, signInPath } from "@/lib/auth/callback-url";
 
 describe("safeCallbackUrl", () => {
   it("keeps same-origin paths with query and hash", () => {
@@ -30,5 +30,19 @@ describe("safeCallbackUrl", () => {
 
   it("normalises dot segments without leaving the origin", () => {
     expect(safeCallbackUrl("/a/../../b")).toBe("/b");
+  });
+});
+
+describe("the sign-in redirect", () => {
+  it("names the requested page, without the router's cache-buster", () => {
+    expect(requestedPath(new URL("http://portal.invalid/clusters/abc?tab=events&_rsc=1x2y"))).toBe("/clusters/abc?tab=events");
+    expect(requestedPath(new URL("http://portal.invalid/clusters/abc?_rsc=1x2y"))).toBe("/clusters/abc");
+  });
+
+  it("comes back to that page after signing in, and never leaves the portal", () => {
+    expect(signInPath("/clusters/abc")).toBe("/signin?callbackUrl=%2Fclusters%2Fabc");
+    expect(signInPath("/")).toBe("/signin");
+    expect(signInPath(null)).toBe("/signin");
+    expect(signInPath("//evil.example")).toBe("/signin");
   });
 });

@@ -17,3 +17,20 @@ export function safeCallbackUrl(raw: unknown, fallback = "/"): string {
     return fallback;
   }
 }
+
+/** The request header proxy.ts sets to the page a request is for, so a sign-in redirect can come back to it. */
+export const REQUESTED_PATH_HEADER = "x-requested-path";
+
+/** A request's page as a callback: its path and query, without the router's own `_rsc` cache-buster. */
+export function requestedPath(url: URL): string {
+  const query = new URLSearchParams(url.search);
+  query.delete("_rsc");
+  const search = query.toString();
+  return search ? `${url.pathname}?${search}` : url.pathname;
+}
+
+/** The sign-in page, told where to return afterwards (only when that is somewhere other than home). */
+export function signInPath(requested: unknown): string {
+  const callbackUrl = safeCallbackUrl(requested);
+  return callbackUrl === "/" ? "/signin" : `/signin?${new URLSearchParams({ callbackUrl })}`;
+}

@@ -4,7 +4,7 @@ import { HostConnectionError } from "@/lib/kube/client";
 import { VirtualClusterUnavailableError, kubeCredentialOps, type CredentialOps } from "@/lib/kube/vcluster-credentials";
 import { KubeconfigNotReadyError } from "@/lib/kube/vcluster-kubeconfig";
 import { log as rootLog, type Logger } from "@/lib/log";
-import { CLUSTER_SPEC_INCLUDE, specFromRow } from "@/lib/reconciler/spec-from-row";
+import { CLUSTER_SPEC_INCLUDE, specFromRow } from "@/lib/domain/spec-from-row";
 
 // A revocation is recorded in ClusterCredential (revokedAt) the moment it is decided; this makes it true in the
 // virtual cluster: delete the person's ServiceAccount there, after which the API server refuses every token issued

@@ -73,7 +73,7 @@ describe("approval queue", () => {
     // Deciding again: the phase moved on, so each one fails alone with a readable reason.
     const again = await decideApprovals(admin, { decision: "reject", clusterIds: ids, reason: "changed my mind" });
     expect(again.failed).toBe(2);
-    expect(again.results[0]!.message).toMatch(/cannot be rejected/);
+    expect(again.results[0]!.message).toMatch(/no longer waiting for approval/);
   });
 
   it("needs a reason to reject, once for the whole batch", async () => {

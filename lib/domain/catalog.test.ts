@@ -6,6 +6,7 @@ const sandbox: TCatalogTemplate = {
   name: "Sandbox",
   description: "",
   version: 1,
+  whatChanged: "",
   kubernetesVersion: "1.36",
   approval: "AUTO",
   expiryAction: "DELETE",

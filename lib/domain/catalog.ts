@@ -1,8 +1,15 @@
+import { z } from "zod";
 import { suggestClusterName } from "@/lib/domain/cluster-name";
+import { blankToUndefined } from "@/lib/domain/keyset-cursor";
+import { defineUseCase } from "@/lib/domain/use-case";
 import type { DomainContext } from "@/lib/domain/context";
-import { type QuotaLimits, type Resources, checkQuota, formatCpu, formatMemory, reservedUsage } from "@/lib/domain/quota";
+import { reservedUsage } from "@/lib/domain/quota";
+import { type QuotaLimits, type Resources, checkQuota } from "@/lib/lifecycle/quota";
+import { TERMINAL_PHASES } from "@/lib/lifecycle/phases";
+import { clusterResources } from "@/lib/lifecycle/size";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import { requestCluster } from "@/lib/domain/request-cluster";
-import { type TTemplateParameters, ZTemplateParameters, sizeMultiplier } from "@/lib/domain/template-parameters";
+import { type TTemplateParameters, ZTemplateParameters } from "@/lib/domain/template-parameters";
 import { AppError, isAppError, notFound } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -13,6 +20,8 @@ export type TCatalogTemplate = {
   name: string;
   description: string;
   version: number;
+  /** The version's "What changed" note, written by the admin who published it. */
+  whatChanged: string;
   kubernetesVersion: string;
   approval: "AUTO" | "REQUIRED";
   expiryAction: "DELETE" | "SLEEP";
@@ -60,6 +69,7 @@ function toCatalogTemplate(t: CatalogRow): TCatalogTemplate | null {
     name: t.name,
     description: t.description,
     version: v.version,
+    whatChanged: v.description,
     kubernetesVersion: v.kubernetesVersion,
     approval: v.approval,
     expiryAction: v.expiryAction,
@@ -125,7 +135,7 @@ export async function suggestFreeClusterName(ctx: Pick<DomainContext, "db">, tea
   const taken = new Set(
     (
       await ctx.db.virtualCluster.findMany({
-        where: { teamId, name: { in: candidates }, phase: { notIn: ["DELETED", "REJECTED", "EXPIRED"] } },
+        where: { teamId, name: { in: candidates }, phase: { notIn: TERMINAL_PHASES } },
         select: { name: true },
       })
     ).map((c) => c.name),
@@ -139,19 +149,29 @@ export async function suggestFreeClusterName(ctx: Pick<DomainContext, "db">, tea
  * One click: a cluster from `templateSlug` with every default, for the given team or the person's first
  * team, under a free suggested name (a concurrent request taking that name gets one more try).
  */
-export async function requestFromCatalog(ctx: DomainContext, input: { templateSlug: string; teamId?: string }) {
-  const teamId = input.teamId ?? ctx.actor.memberships[0]?.teamId;
-  if (!teamId) throw new AppError("PRECONDITION_FAILED", "You are not in a team yet. Ask an admin to add you to one, then request a cluster.");
-  for (let attempt = 0; ; attempt++) {
-    const name = await suggestFreeClusterName(ctx, teamId, input.templateSlug);
-    try {
-      return await requestCluster(ctx, { teamId, templateSlug: input.templateSlug, name, parameters: {} });
-    } catch (e) {
-      if (attempt === 0 && isAppError(e) && e.code === "CONFLICT" && e.fieldErrors?.name) continue;
-      throw e;
+export const ZRequestFromCatalog = z.object({
+  templateSlug: z.string({ error: "Choose a template" }).trim().min(1, "Choose a template"),
+  teamId: z.preprocess(blankToUndefined, z.string().optional()),
+});
+
+export const requestFromCatalog = defineUseCase({
+  name: "cluster.request-from-catalog",
+  input: ZRequestFromCatalog,
+  permission: { action: "cluster.request", on: "team" },
+  run: async (ctx, input) => {
+    const teamId = input.teamId ?? ctx.actor.memberships[0]?.teamId;
+    if (!teamId) throw new AppError("PRECONDITION_FAILED", "You are not in a team yet. Ask an admin to add you to one, then request a cluster.");
+    for (let attempt = 0; ; attempt++) {
+      const name = await suggestFreeClusterName(ctx, teamId, input.templateSlug);
+      try {
+        return await requestCluster(ctx, { teamId, templateSlug: input.templateSlug, name, parameters: {} });
+      } catch (e) {
+        if (attempt === 0 && isAppError(e) && e.code === "CONFLICT" && e.fieldErrors?.name) continue;
+        throw e;
+      }
     }
-  }
-}
+  },
+});
 
 export type TQuotaLine = { key: "clusters" | "cpu" | "memory"; label: string; request: string; after: string; limit: string; remaining: string; percentAfter: number; over: boolean };
 export type TQuotaPreview = { need: string; lines: TQuotaLine[]; fits: boolean; needsApproval: boolean; message: string | null };
@@ -164,8 +184,7 @@ export function templateSizes(t: TCatalogTemplate): string[] {
 
 /** Pure: what a request from `t` at `size` would reserve in `team`, and what would remain — with checkQuota's verdict. */
 export function quotaPreview(t: TCatalogTemplate, team: TTeamQuota, size: string): TQuotaPreview {
-  const factor = sizeMultiplier[size || "small"] ?? 1;
-  const need = { clusters: 1, cpuMillicores: t.cpuMillicores * factor, memoryMiB: t.memoryMiB * factor };
+  const need = clusterResources(t, size);
   const check = checkQuota(team.limits, team.used, need);
   const line = (key: TQuotaLine["key"], label: string, fmt: (n: number) => string, used: number, req: number, limit: number): TQuotaLine => ({
     key,

@@ -55,6 +55,14 @@ describe("requesting a cluster", () => {
     await expectAppError(requestCluster(ctx, { teamId: teams.payments!, templateSlug: "sandbox", name: "ok", parameters: { ttlHours: 99 } }), "VALIDATION", {
       fieldErrors: { "parameters.ttlHours": ["Lifetime (hours) must be at most 24"] },
     });
+    // Every field at once, not one error per attempt.
+    await expectAppError(requestCluster(ctx, { teamId: teams.payments!, templateSlug: "sandbox", name: "X", parameters: { ttlHours: 0, size: "huge" } }), "VALIDATION", {
+      fieldErrors: {
+        name: ["Use lower-case letters, digits and '-'; start with a letter and end with a letter or digit"],
+        "parameters.ttlHours": ["Lifetime (hours) must be at least 1"],
+        "parameters.size": ["Size must be one of small, medium"],
+      },
+    });
     await expectAppError(requestCluster(ctx, { teamId: teams.payments!, templateSlug: "sandbox", name: "ok", parameters: { colour: "red" } }), "VALIDATION");
     await expectAppError(requestCluster(ctx, { teamId: teams.payments!, templateSlug: "sandbox", name: "first-sandbox" }), "CONFLICT", {
       fieldErrors: { name: ['"first-sandbox" is already used by a cluster of Payments'] },
@@ -101,7 +109,7 @@ describe("lifecycle", () => {
     expect(approved.phase).toBe("PROVISIONING");
     expect(approved.hostClusterId).not.toBeNull();
     expect(approved.expiresAt).not.toBeNull();
-    await expectAppError(approveRequest(admin, { clusterId: c.id }), "PRECONDITION_FAILED", { message: "A cluster that is provisioning cannot be approved." });
+    await expectAppError(approveRequest(admin, { clusterId: c.id }), "PRECONDITION_FAILED", { message: "This request is no longer waiting for approval (it is provisioning)." });
     const decision = await prisma.approvalDecision.findFirstOrThrow({ where: { clusterId: c.id } });
     expect(decision).toMatchObject({ decision: "APPROVED", reason: "ok for Q4", deciderId: admin.actor.id });
 

@@ -5,9 +5,9 @@ import { can } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/domain/audit";
 import { type DomainContext, SYSTEM_ACTOR } from "@/lib/domain/context";
 import { blankToUndefined } from "@/lib/domain/keyset-cursor";
-import { parseInput } from "@/lib/domain/parse-input";
 import { AppError, forbidden } from "@/lib/errors";
 import { env } from "@/lib/env";
+import { defineUseCase } from "@/lib/domain/use-case";
 
 /** A new token's lifetime when none is asked for, capped by the configured maximum. */
 export const DEFAULT_API_TOKEN_DAYS = 90;
@@ -45,31 +45,35 @@ export type CreateApiTokenLimits = {
  * existing user named by e-mail. The lifetime is at most API_TOKEN_MAX_DAYS; scopes `read` (default) and
  * `write`. Stores the sha256 and a display prefix, never the token; audited as `token.create`.
  */
-export async function createApiToken(ctx: DomainContext, raw: TCreateApiToken, limits: CreateApiTokenLimits = {}): Promise<TCreatedApiToken> {
-  const input = parseInput(ZCreateApiToken, raw);
-  const maxDays = limits.maxDays ?? env().API_TOKEN_MAX_DAYS;
-  const days = input.expiresInDays ?? Math.min(DEFAULT_API_TOKEN_DAYS, maxDays);
-  if (days > maxDays)
-    throw new AppError("VALIDATION", "Please correct the highlighted fields.", {
-      expiresInDays: [`At most ${maxDays} days: the portal's limit for API tokens (API_TOKEN_MAX_DAYS)`],
-    });
+export const createApiToken = defineUseCase<typeof ZCreateApiToken, TCreatedApiToken, CreateApiTokenLimits>({
+  name: "token.create",
+  input: ZCreateApiToken,
+  permission: "signed-in",
+  run: async (ctx, input, limits = {}): Promise<TCreatedApiToken> => {
+    const maxDays = limits.maxDays ?? env().API_TOKEN_MAX_DAYS;
+    const days = input.expiresInDays ?? Math.min(DEFAULT_API_TOKEN_DAYS, maxDays);
+    if (days > maxDays)
+      throw new AppError("VALIDATION", "Please correct the highlighted fields.", {
+        expiresInDays: [`At most ${maxDays} days: the portal's limit for API tokens (API_TOKEN_MAX_DAYS)`],
+      });
 
-  const scopes = input.scopes ?? [...DEFAULT_API_TOKEN_SCOPES];
-  const owner = await tokenOwner(ctx, input.email);
-  const { token, hash, prefix } = generateApiToken();
-  const expiresAt = new Date((limits.now ?? new Date()).getTime() + days * 86_400_000);
-  const row = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.apiToken.create({ data: { userId: owner.id, name: input.name, tokenHash: hash, prefix, scopes, expiresAt }, select: { id: true } });
-    await recordAudit(tx, ctx, {
-      action: "token.create",
-      targetType: "token",
-      targetId: created.id,
-      details: { userId: owner.id, userEmail: owner.email, name: input.name, prefix, scopes, expiresAt: expiresAt.toISOString() },
+    const scopes = input.scopes ?? [...DEFAULT_API_TOKEN_SCOPES];
+    const owner = await tokenOwner(ctx, input.email);
+    const { token, hash, prefix } = generateApiToken();
+    const expiresAt = new Date((limits.now ?? new Date()).getTime() + days * 86_400_000);
+    const row = await ctx.db.$transaction(async (tx) => {
+      const created = await tx.apiToken.create({ data: { userId: owner.id, name: input.name, tokenHash: hash, prefix, scopes, expiresAt }, select: { id: true } });
+      await recordAudit(tx, ctx, {
+        action: "token.create",
+        targetType: "token",
+        targetId: created.id,
+        details: { userId: owner.id, userEmail: owner.email, name: input.name, prefix, scopes, expiresAt: expiresAt.toISOString() },
+      });
+      return created;
     });
-    return created;
-  });
-  return { token, id: row.id, name: input.name, prefix, scopes, userEmail: owner.email, expiresAt };
-}
+    return { token, id: row.id, name: input.name, prefix, scopes, userEmail: owner.email, expiresAt };
+  },
+});
 
 async function tokenOwner(ctx: DomainContext, email: string | undefined): Promise<{ id: string; email: string }> {
   if (ctx.actor.id === SYSTEM_ACTOR.id) {

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { can } from "@/lib/authz/permissions";
 import { approveRequest } from "@/lib/domain/approve-request";
-import type { DomainContext } from "@/lib/domain/context";
-import { parseInput } from "@/lib/domain/parse-input";
 import { rejectRequest } from "@/lib/domain/reject-request";
-import { forbidden, isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { defineUseCase } from "@/lib/domain/use-case";
 
 export const ZDecideApprovals = z
   .object({
@@ -23,23 +21,26 @@ export type DecisionResult = { clusterId: string; ok: boolean; name?: string; me
  * event), so one that changed meanwhile fails alone and the rest still go through; the result says
  * what happened to every id.
  */
-export async function decideApprovals(ctx: DomainContext, raw: TDecideApprovals) {
-  const input = parseInput(ZDecideApprovals, raw);
-  if (!can(ctx.actor, "approval.decide")) throw forbidden("Only admins can decide on requests.");
-  const ids = [...new Set(input.clusterIds)];
-  const results: DecisionResult[] = [];
-  for (const clusterId of ids) {
-    try {
-      const c =
-        input.decision === "approve"
-          ? await approveRequest(ctx, { clusterId, reason: input.reason || undefined })
-          : await rejectRequest(ctx, { clusterId, reason: input.reason ?? "" });
-      results.push({ clusterId, ok: true, name: c.name, message: `${c.name} ${input.decision === "approve" ? "approved" : "rejected"}` });
-    } catch (e) {
-      if (!isAppError(e)) log.error({ err: e, clusterId, requestId: ctx.requestId }, "approval decision failed");
-      results.push({ clusterId, ok: false, message: isAppError(e) ? e.message : "Something went wrong on our side." });
+export const decideApprovals = defineUseCase({
+  name: "approval.decide",
+  input: ZDecideApprovals,
+  permission: { action: "approval.decide", refusal: "Only admins can decide on requests." },
+  run: async (ctx, input) => {
+    const ids = [...new Set(input.clusterIds)];
+    const results: DecisionResult[] = [];
+    for (const clusterId of ids) {
+      try {
+        const c =
+          input.decision === "approve"
+            ? await approveRequest(ctx, { clusterId, reason: input.reason || undefined })
+            : await rejectRequest(ctx, { clusterId, reason: input.reason ?? "" });
+        results.push({ clusterId, ok: true, name: c.name, message: `${c.name} ${input.decision === "approve" ? "approved" : "rejected"}` });
+      } catch (e) {
+        if (!isAppError(e)) log.error({ err: e, clusterId, requestId: ctx.requestId }, "approval decision failed");
+        results.push({ clusterId, ok: false, message: isAppError(e) ? e.message : "Something went wrong on our side." });
+      }
     }
-  }
-  const succeeded = results.filter((r) => r.ok).length;
-  return { decision: input.decision, results, succeeded, failed: results.length - succeeded };
-}
+    const succeeded = results.filter((r) => r.ok).length;
+    return { decision: input.decision, results, succeeded, failed: results.length - succeeded };
+  },
+});

@@ -1,16 +1,22 @@
-import type { z } from "zod";
-import { nextPhase } from "@/lib/domain/cluster-phase";
-import type { DomainContext } from "@/lib/domain/context";
+import { nextPhase } from "@/lib/lifecycle/phases";
 import { operateCluster } from "@/lib/domain/operate-cluster";
-import { parseInput } from "@/lib/domain/parse-input";
+import { canDelete, mustBe } from "@/lib/lifecycle/commands";
 import { ZClusterId } from "@/lib/domain/sleep-cluster";
+import { defineUseCase } from "@/lib/domain/use-case";
 
 /** Uninstall the release and delete the namespace; the phase becomes DELETED only once both are gone. */
-export async function deleteCluster(ctx: DomainContext, raw: z.input<typeof ZClusterId>) {
-  const { clusterId } = parseInput(ZClusterId, raw);
-  return operateCluster(ctx, clusterId, {
-    permission: "cluster.operate",
-    action: "cluster.delete",
-    decide: (c) => ({ data: { phase: nextPhase(c.phase, "delete"), desiredState: "DELETED", lastError: null }, event: "delete-requested", message: `${ctx.actor.email} deleted the cluster` }),
-  });
-}
+export const deleteCluster = defineUseCase({
+  name: "cluster.delete",
+  input: ZClusterId,
+  permission: { action: "cluster.operate", on: "cluster" },
+  run: async (ctx, { clusterId }) => {
+    return operateCluster(ctx, clusterId, {
+      permission: "cluster.operate",
+      action: "cluster.delete",
+      decide: (c) => {
+        mustBe(canDelete(c));
+        return { data: { phase: nextPhase(c.phase, "delete"), desiredState: "DELETED", lastError: null }, event: "delete-requested", message: `${ctx.actor.email} deleted the cluster` };
+      },
+    });
+  },
+});

@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { can } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/domain/audit";
-import type { DomainContext } from "@/lib/domain/context";
-import { parseInput } from "@/lib/domain/parse-input";
-import { AppError, forbidden, notFound } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
+import { defineUseCase } from "@/lib/domain/use-case";
 
 export const ZDeprecateTemplateVersion = z.object({
   templateSlug: z.string().trim().min(1),
@@ -18,30 +16,33 @@ export type TDeprecateTemplateVersion = z.input<typeof ZDeprecateTemplateVersion
  * last requestable version cannot be deprecated (publish a new one first), so the catalog never shows a
  * template nobody can request.
  */
-export async function deprecateTemplateVersion(ctx: DomainContext, raw: TDeprecateTemplateVersion) {
-  if (!can(ctx.actor, "template.manage")) throw forbidden("Only admins can deprecate template versions.");
-  const input = parseInput(ZDeprecateTemplateVersion, raw);
-  return ctx.db.$transaction(async (tx) => {
-    const template = await tx.template.findUnique({ where: { slug: input.templateSlug } });
-    if (!template) throw notFound("Template");
-    // Serialize changes to one template's versions.
-    await tx.$queryRaw`SELECT id FROM "Template" WHERE id = ${template.id} FOR UPDATE`;
-    const version = await tx.templateVersion.findUnique({ where: { templateId_version: { templateId: template.id, version: input.version } } });
-    if (!version) throw notFound(`Version ${input.version} of ${template.name}`);
-    if (version.deprecated === input.deprecated) return version;
-    if (input.deprecated) {
-      const others = await tx.templateVersion.count({ where: { templateId: template.id, deprecated: false, id: { not: version.id } } });
-      if (others === 0)
-        throw new AppError("PRECONDITION_FAILED", `Version ${version.version} is the only requestable version of ${template.name}. Publish a new version before deprecating it.`);
-    }
-    const updated = await tx.templateVersion.updateMany({ where: { id: version.id, deprecated: !input.deprecated }, data: { deprecated: input.deprecated } });
-    if (updated.count !== 1) throw new AppError("CONFLICT", "The version changed while you were looking at it. Reload and try again.");
-    await recordAudit(tx, ctx, {
-      action: input.deprecated ? "template.version.deprecate" : "template.version.restore",
-      targetType: "template",
-      targetId: template.id,
-      details: { template: template.slug, version: version.version },
+export const deprecateTemplateVersion = defineUseCase({
+  name: "template.deprecate-version",
+  input: ZDeprecateTemplateVersion,
+  permission: { action: "template.manage", refusal: "Only admins can deprecate template versions." },
+  run: async (ctx, input) => {
+    return ctx.db.$transaction(async (tx) => {
+      const template = await tx.template.findUnique({ where: { slug: input.templateSlug } });
+      if (!template) throw notFound("Template");
+      // Serialize changes to one template's versions.
+      await tx.$queryRaw`SELECT id FROM "Template" WHERE id = ${template.id} FOR UPDATE`;
+      const version = await tx.templateVersion.findUnique({ where: { templateId_version: { templateId: template.id, version: input.version } } });
+      if (!version) throw notFound(`Version ${input.version} of ${template.name}`);
+      if (version.deprecated === input.deprecated) return version;
+      if (input.deprecated) {
+        const others = await tx.templateVersion.count({ where: { templateId: template.id, deprecated: false, id: { not: version.id } } });
+        if (others === 0)
+          throw new AppError("PRECONDITION_FAILED", `Version ${version.version} is the only requestable version of ${template.name}. Publish a new version before deprecating it.`);
+      }
+      const updated = await tx.templateVersion.updateMany({ where: { id: version.id, deprecated: !input.deprecated }, data: { deprecated: input.deprecated } });
+      if (updated.count !== 1) throw new AppError("CONFLICT", "The version changed while you were looking at it. Reload and try again.");
+      await recordAudit(tx, ctx, {
+        action: input.deprecated ? "template.version.deprecate" : "template.version.restore",
+        targetType: "template",
+        targetId: template.id,
+        details: { template: template.slug, version: version.version },
+      });
+      return { ...version, deprecated: input.deprecated };
     });
-    return { ...version, deprecated: input.deprecated };
-  });
-}
+  },
+});

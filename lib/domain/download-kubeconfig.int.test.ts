@@ -31,12 +31,13 @@ import {
   readAdminAccess,
   serviceAccountName,
 } from "@/lib/kube/vcluster-credentials";
-import { ensureHostObjects, observe } from "@/lib/kube/vcluster-ops";
+import { ensureHostObjects } from "@/lib/kube/ensure-host-objects";
+import { observe } from "@/lib/kube/vcluster-control-plane";
 import { log } from "@/lib/log";
 import { kubeconfigDownloads } from "@/lib/metrics/registry";
-import { CLUSTER_SPEC_INCLUDE, specFromRow } from "@/lib/reconciler/spec-from-row";
+import { CLUSTER_SPEC_INCLUDE, specFromRow } from "@/lib/domain/spec-from-row";
 import { credentialRevocationSweep } from "@/lib/reconciler/sweeps";
-import { binDir } from "@/scripts/k8s/cluster";
+import { binDir } from "@/scripts/k8s/locations";
 import { actorContext, expectAppError } from "@/scripts/testenv/domain-actors";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
@@ -196,7 +197,7 @@ describe("downloadKubeconfig (database level, no virtual cluster)", () => {
   it("refuses with a readable CONFLICT until the cluster is ready (and until its Secret exists), auditing nothing", async () => {
     const provisioning = await clusterIn("kc-early", "PROVISIONING");
     const early = await expectAppError(downloadKubeconfig(await ctxFor("dev.payments@example.com"), provisioning.id), "CONFLICT");
-    expect(early.message).toBe("The kubeconfig of kc-early is available once the cluster is ready; it is provisioning now.");
+    expect(early.message).toBe("kc-early: The cluster is provisioning; its kubeconfig can be downloaded once it is ready.");
 
     // READY in the database, but nothing on the host yet: the real read (lib/kube) finds no Secret vc-<release>.
     const noSecret = await clusterIn("kc-nosecret", "READY");

@@ -1,7 +1,6 @@
 import { can, clusterScope } from "@/lib/authz/permissions";
 import { applyCredentialRevocations } from "@/lib/domain/apply-credential-revocations";
 import { recordAudit } from "@/lib/domain/audit";
-import { phaseLabel } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
 import { effectiveExpiry, tokenLifetime } from "@/lib/domain/credential-lifetime";
 import { kubeconfigFilename } from "@/lib/domain/get-cluster-detail";
@@ -20,8 +19,9 @@ import {
   type IssuedCredential,
 } from "@/lib/kube/vcluster-credentials";
 import { KubeconfigNotReadyError } from "@/lib/kube/vcluster-kubeconfig";
+import { canDownloadKubeconfig } from "@/lib/lifecycle/commands";
 import { kubeconfigDownloads } from "@/lib/metrics/registry";
-import { CLUSTER_SPEC_INCLUDE, SpecError, specFromRow } from "@/lib/reconciler/spec-from-row";
+import { CLUSTER_SPEC_INCLUDE, SpecError, specFromRow } from "@/lib/domain/spec-from-row";
 
 export type KubeconfigDownload = {
   filename: string;
@@ -63,8 +63,8 @@ export async function downloadKubeconfig(ctx: DomainContext, clusterId: string, 
   if (!row || !can(ctx.actor, "cluster.kubeconfig", { cluster: row })) throw notFound("Cluster");
 
   // 2. Only a ready cluster has one.
-  if (row.phase !== "READY")
-    throw new AppError("CONFLICT", `The kubeconfig of ${row.name} is available once the cluster is ready; it is ${phaseLabel(row.phase).toLowerCase()} now.`);
+  const ready = canDownloadKubeconfig(row);
+  if (!ready.ok) throw new AppError("CONFLICT", `${row.name}: ${ready.reason}`);
   const host = row.hostCluster;
   if (!host) throw new AppError("CONFLICT", `${row.name} is not placed on a host cluster yet.`);
 

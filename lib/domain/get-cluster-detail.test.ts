@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusterActivity, maxExtendHours, progressSteps } from "@/lib/domain/get-cluster-detail";
+import { clusterActivity, progressSteps } from "@/lib/domain/get-cluster-detail";
 
 const ev = (...types: string[]) => types.map((type) => ({ type, message: `${type} message` }));
 const statuses = (s: ReturnType<typeof progressSteps>) => Object.fromEntries(s.map((x) => [x.key, x.status]));
@@ -42,23 +42,5 @@ describe("clusterActivity", () => {
     expect(clusterActivity({ phase: "DELETING", desiredState: "DELETED" })).toBe("moving");
     expect(clusterActivity({ phase: "PENDING_APPROVAL", desiredState: "RUNNING" })).toBe("waiting");
     for (const phase of ["READY", "FAILED", "DELETED", "REJECTED", "EXPIRED"] as const) expect(clusterActivity({ phase, desiredState: "RUNNING" })).toBe("stable");
-  });
-});
-
-describe("maxExtendHours", () => {
-  it("is what is left of the template's maximum lifetime counted from now", () => {
-    const now = Date.UTC(2026, 0, 1);
-    expect(maxExtendHours({ expiresAt: new Date(now + 8 * 3600_000), maxTtlHours: 24 }, now)).toBe(16);
-    expect(maxExtendHours({ expiresAt: new Date(now - 3600_000), maxTtlHours: 24 }, now)).toBe(24);
-    expect(maxExtendHours({ expiresAt: new Date(now + 24 * 3600_000), maxTtlHours: 24 }, now)).toBe(0);
-    expect(maxExtendHours({ expiresAt: null, maxTtlHours: 24 }, now)).toBe(0);
-  });
-});
-
-describe("maxExtendHours with the team's maximum lifetime", () => {
-  it("offers no more than the team allows", () => {
-    const now = Date.UTC(2026, 0, 1);
-    expect(maxExtendHours({ expiresAt: new Date(now + 8 * 3600_000), maxTtlHours: 24, teamMaxLifetimeHours: 10 }, now)).toBe(2);
-    expect(maxExtendHours({ expiresAt: new Date(now + 8 * 3600_000), maxTtlHours: 24, teamMaxLifetimeHours: null }, now)).toBe(16);
   });
 });

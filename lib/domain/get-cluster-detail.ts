@@ -1,14 +1,15 @@
 import { can } from "@/lib/authz/permissions";
-import { canTransition, phaseLabel } from "@/lib/domain/cluster-phase";
 import type { DomainContext } from "@/lib/domain/context";
 import { credentialState, tokenLifetime } from "@/lib/domain/credential-lifetime";
-import { extendableHours } from "@/lib/domain/extend-cluster";
 import { loadVisibleCluster } from "@/lib/domain/load-cluster";
-import { formatCpu, formatMemory } from "@/lib/domain/quota";
 import { env } from "@/lib/env";
 import type { ClusterPhase, DesiredState } from "@/lib/generated/prisma/enums";
+import { allowedCommands } from "@/lib/lifecycle/commands";
+import { extendableHours, lifetimeLimitsOf } from "@/lib/lifecycle/lifetime";
+import { stateLabel } from "@/lib/lifecycle/phases";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 
-// What the cluster page and GET /api/clusters/[id] show: one JSON-safe shape (dates as ISO strings), so
+// What the cluster page and GET /api/v1/clusters/[id] show: one JSON-safe shape (dates as ISO strings), so
 // the server-rendered page and the polling client island read the same thing.
 
 export type TStepStatus = "done" | "current" | "pending" | "error";
@@ -110,11 +111,6 @@ export function clusterActivity(c: { phase: ClusterPhase; desiredState: DesiredS
   return "stable";
 }
 
-/** Whole hours the extend form offers: the template's and the team's maximum lifetime (lib/domain/extend-cluster.ts). */
-export function maxExtendHours(c: { expiresAt: Date | null; maxTtlHours: number; teamMaxLifetimeHours?: number | null }, now = Date.now()): number {
-  return extendableHours(c.expiresAt, { templateMaxHours: c.maxTtlHours, templateName: "", teamMaxHours: c.teamMaxLifetimeHours ?? null }, now);
-}
-
 type CredentialRow = { issuedAt: Date; expiresAt: Date; revokedAt: Date | null; revocationAppliedAt: Date | null; revokeReason: string | null; revokedBy: { email: string } | null };
 
 export function toClusterStatus(
@@ -126,15 +122,15 @@ export function toClusterStatus(
   const tv = c.templateVersion;
   const now = credentials.now ?? new Date();
   const yours = credentials.yours ?? null;
-  const operate = can(ctx.actor, "cluster.operate", { cluster: c });
-  const kube = can(ctx.actor, "cluster.kubeconfig", { cluster: c });
-  const extendHours = maxExtendHours({ expiresAt: c.expiresAt, maxTtlHours: tv.maxTtlHours, teamMaxLifetimeHours: c.team.quota?.maxLifetimeHours });
+  const limits = lifetimeLimitsOf(c);
+  const allowed = allowedCommands(ctx.actor, c, limits, now.getTime());
+  const extendHours = extendableHours(c.expiresAt, limits, now.getTime());
   const rejected = events.findLast((e) => e.type === "rejected");
   return {
     id: c.id,
     name: c.name,
     phase: c.phase,
-    phaseLabel: phaseLabel(c.phase),
+    phaseLabel: stateLabel(c),
     desiredState: c.desiredState,
     activity: clusterActivity(c),
     team: { id: c.team.id, name: c.team.name, slug: c.team.slug },
@@ -161,13 +157,13 @@ export function toClusterStatus(
     steps: progressSteps({ phase: c.phase, lastError: c.lastError, approval: tv.approval }, events),
     events: events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt.toISOString() })),
     allowed: {
-      sleep: operate && c.phase === "READY" && c.desiredState === "RUNNING",
-      wake: operate && c.phase === "SLEEPING" && c.desiredState !== "RUNNING",
-      extend: operate && ["READY", "SLEEPING", "PROVISIONING"].includes(c.phase) && c.expiresAt !== null && extendHours >= 1,
-      delete: operate && canTransition(c.phase, "delete") && c.desiredState !== "DELETED",
-      retry: operate && c.phase === "FAILED",
+      sleep: allowed.sleep,
+      wake: allowed.wake,
+      extend: allowed.extend,
+      delete: allowed.delete,
+      retry: allowed.retry,
       // A person whose access a lead or admin revoked is refused by the download; the page says so instead.
-      kubeconfig: kube && c.phase === "READY" && yours?.revokeReason !== "revoked",
+      kubeconfig: allowed.kubeconfig && yours?.revokeReason !== "revoked",
       access: can(ctx.actor, "cluster.access.view", { cluster: c }),
       revokeAccess: can(ctx.actor, "cluster.access.revoke", { cluster: c }),
     },

@@ -6,7 +6,14 @@ import { parseInput } from "@/lib/domain/parse-input";
 import { forbidden } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31").refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "Not a valid date");
+// One message per bad date: the calendar check runs only on text shaped like a date.
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Use a date like 2026-01-31", abort: true }).refine(isCalendarDay, "Not a valid date");
+
+/** 2026-02-31 parses (as 3 March), so the day must survive the round trip. */
+function isCalendarDay(v: string): boolean {
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+}
 
 export const ZListAuditEvents = z
   .object({
@@ -54,7 +61,11 @@ export async function listAuditEvents(ctx: DomainContext, raw: TListAuditEvents)
     if (!team) return { items: [], olderCursor: null, newerCursor: null };
     where.push({ teamId: team.id });
   }
-  if (input.action) where.push({ OR: actionMatches(input.action) });
+  if (input.action) {
+    const actions = matchingActions(input.action, await distinctActions(ctx.db));
+    if (actions.length === 0) return { items: [], olderCursor: null, newerCursor: null };
+    where.push({ action: { in: actions } });
+  }
   if (input.from) where.push({ createdAt: { gte: new Date(`${input.from}T00:00:00Z`) } });
   if (input.to) where.push({ createdAt: { lt: new Date(Date.parse(`${input.to}T00:00:00Z`) + 86_400_000) } });
 
@@ -69,10 +80,15 @@ export async function listAuditEvents(ctx: DomainContext, raw: TListAuditEvents)
   return toPage(rows, input.limit, direction, Boolean(cursor));
 }
 
-/** Distinct action names for the filter's suggestions (a loose index scan over AuditEvent_action_createdAt_idx). */
+/** Distinct action names for the filter's picker. */
 export async function auditActionNames(ctx: DomainContext): Promise<string[]> {
   if (!can(ctx.actor, "audit.view")) throw forbidden("Only admins can read the audit log.");
-  const rows = await ctx.db.$queryRaw<{ action: string }[]>`
+  return distinctActions(ctx.db);
+}
+
+/** A loose index scan over AuditEvent_action_createdAt_idx: one index probe per distinct action. */
+async function distinctActions(db: DomainContext["db"]): Promise<string[]> {
+  const rows = await db.$queryRaw<{ action: string }[]>`
     WITH RECURSIVE a AS (
       (SELECT action FROM "AuditEvent" ORDER BY action LIMIT 1)
       UNION ALL
@@ -83,11 +99,15 @@ export async function auditActionNames(ctx: DomainContext): Promise<string[]> {
 }
 
 /**
- * An action filter matches whole dotted segments, so people need not know the exact ids: `cluster.sleep` is
- * found by `cluster.sleep`, `sleep` and `cluster`; `quota` finds `team.quota.update`. Never a bare substring
- * (`lee` does not find `cluster.sleep`).
+ * Pure: the actions an action filter finds. It matches whole dotted segments, in any letter case, so people
+ * need not know the exact ids: `cluster.sleep` is found by `cluster.sleep`, `sleep`, `Sleep` and `cluster`;
+ * `quota` finds `team.quota.update`. Never a bare substring (`lee` does not find `cluster.sleep`).
  */
-export function actionMatches(filter: string): { action: string | { startsWith: string } | { endsWith: string } | { contains: string } }[] {
-  const f = filter.trim().replace(/^\.+|\.+$/g, "");
-  return [{ action: f }, { action: { startsWith: `${f}.` } }, { action: { endsWith: `.${f}` } }, { action: { contains: `.${f}.` } }];
+export function matchingActions(filter: string, actions: readonly string[]): string[] {
+  const f = filter.trim().toLowerCase().replace(/^\.+|\.+$/g, "");
+  if (f === "") return [...actions];
+  return actions.filter((a) => {
+    const name = a.toLowerCase();
+    return name === f || name.startsWith(`${f}.`) || name.endsWith(`.${f}`) || name.includes(`.${f}.`);
+  });
 }

@@ -1,5 +1,5 @@
 import { can } from "@/lib/authz/permissions";
-import { LIVE_PHASES } from "@/lib/domain/cluster-phase";
+import { LIVE_PHASES } from "@/lib/lifecycle/phases";
 import type { DomainContext } from "@/lib/domain/context";
 import { forbidden } from "@/lib/errors";
 import { env } from "@/lib/env";

@@ -1,5 +1,5 @@
 import { clusterScope } from "@/lib/authz/permissions";
-import { LIVE_PHASES, TERMINAL_PHASES, phaseLabel } from "@/lib/domain/cluster-phase";
+import { LIVE_PHASES, TERMINAL_PHASES, stateLabel } from "@/lib/lifecycle/phases";
 import type { DomainContext } from "@/lib/domain/context";
 import type { ClusterPhase } from "@/lib/generated/prisma/enums";
 
@@ -42,6 +42,8 @@ export async function listMyClusters(ctx: DomainContext, opts: { limit?: number;
       id: true,
       name: true,
       phase: true,
+      desiredState: true,
+      readyAt: true,
       expiresAt: true,
       createdAt: true,
       lastError: true,
@@ -56,7 +58,7 @@ export async function listMyClusters(ctx: DomainContext, opts: { limit?: number;
       id: c.id,
       name: c.name,
       phase: c.phase,
-      phaseLabel: phaseLabel(c.phase),
+      phaseLabel: stateLabel(c),
       templateName: c.templateVersion.template.name,
       templateSlug: c.templateVersion.template.slug,
       team: c.team,

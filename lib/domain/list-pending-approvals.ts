@@ -1,31 +1,9 @@
 import { can } from "@/lib/authz/permissions";
-import { LIVE_PHASES } from "@/lib/domain/cluster-phase";
+import { LIVE_PHASES } from "@/lib/lifecycle/phases";
 import type { DomainContext } from "@/lib/domain/context";
-import type { QuotaLimits, Resources } from "@/lib/domain/quota";
 import { forbidden } from "@/lib/errors";
-
-export type QuotaImpact = {
-  limits: QuotaLimits | null;
-  /** What the team's admitted (non-pending) live clusters reserve now. */
-  committed: Resources;
-  /** committed + this request: what approving this one request leads to. */
-  after: Resources;
-  /** Whether `after` stays within every limit (always true when the team has no quota row). */
-  fits: boolean;
-  /** Other requests of the same team waiting in the queue. */
-  otherPending: number;
-};
-
-/** Pure: the quota picture an admin needs to approve one request. */
-export function quotaImpact(limits: QuotaLimits | null, committed: Resources, request: Resources, otherPending = 0): QuotaImpact {
-  const after = {
-    clusters: committed.clusters + request.clusters,
-    cpuMillicores: committed.cpuMillicores + request.cpuMillicores,
-    memoryMiB: committed.memoryMiB + request.memoryMiB,
-  };
-  const fits = !limits || (after.clusters <= limits.clusters && after.cpuMillicores <= limits.cpuMillicores && after.memoryMiB <= limits.memoryMiB);
-  return { limits, committed, after, fits, otherPending };
-}
+import { requestedLifetimeHours } from "@/lib/lifecycle/lifetime";
+import { NO_RESOURCES, quotaImpact } from "@/lib/lifecycle/quota";
 
 /** The queue shows at most this many (oldest first); deciding them brings the next ones up. */
 export const PENDING_APPROVALS_LIMIT = 200;
@@ -73,7 +51,7 @@ export async function listPendingApprovals(ctx: DomainContext) {
 
   return pending.map((p) => {
     const params = (p.parameters ?? {}) as Record<string, unknown>;
-    const ttlHours = typeof params.ttlHours === "number" ? params.ttlHours : p.templateVersion.defaultTtlHours;
+    const ttlHours = requestedLifetimeHours(params, p.templateVersion.defaultTtlHours);
     const request = { clusters: 1, cpuMillicores: p.cpuMillicores, memoryMiB: p.memoryMiB };
     return {
       id: p.id,
@@ -88,7 +66,7 @@ export async function listPendingApprovals(ctx: DomainContext) {
       request,
       impact: quotaImpact(
         limitsOf.get(p.teamId) ?? null,
-        usageOf.get(p.teamId) ?? { clusters: 0, cpuMillicores: 0, memoryMiB: 0 },
+        usageOf.get(p.teamId) ?? NO_RESOURCES,
         request,
         (pendingPerTeam.get(p.teamId) ?? 1) - 1,
       ),

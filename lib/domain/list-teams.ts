@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { can } from "@/lib/authz/permissions";
-import { LIVE_PHASES } from "@/lib/domain/cluster-phase";
+import { LIVE_PHASES } from "@/lib/lifecycle/phases";
 import type { DomainContext } from "@/lib/domain/context";
 import { blankToUndefined } from "@/lib/domain/keyset-cursor";
 import { parseInput } from "@/lib/domain/parse-input";

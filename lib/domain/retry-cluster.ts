@@ -1,21 +1,23 @@
-import type { z } from "zod";
-import { nextPhase } from "@/lib/domain/cluster-phase";
-import { AppError } from "@/lib/errors";
-import type { DomainContext } from "@/lib/domain/context";
+import { nextPhase } from "@/lib/lifecycle/phases";
 import { operateCluster } from "@/lib/domain/operate-cluster";
-import { parseInput } from "@/lib/domain/parse-input";
+import { canRetry, mustBe } from "@/lib/lifecycle/commands";
 import { ZClusterId } from "@/lib/domain/sleep-cluster";
+import { defineUseCase } from "@/lib/domain/use-case";
 
 /** Try a failed cluster again: provisioning, or the deletion that failed. */
-export async function retryCluster(ctx: DomainContext, raw: z.input<typeof ZClusterId>) {
-  const { clusterId } = parseInput(ZClusterId, raw);
-  return operateCluster(ctx, clusterId, {
-    permission: "cluster.operate",
-    action: "cluster.retry",
-    decide: (c) => {
-      if (c.phase !== "FAILED") throw new AppError("PRECONDITION_FAILED", "Only a failed cluster can be retried.");
-      const phase = c.desiredState === "DELETED" ? "DELETING" : nextPhase(c.phase, "retry");
-      return { data: { phase, lastError: null }, event: "retry-requested", message: `${ctx.actor.email} retried the cluster`, details: { previousError: c.lastError } };
-    },
-  });
-}
+export const retryCluster = defineUseCase({
+  name: "cluster.retry",
+  input: ZClusterId,
+  permission: { action: "cluster.operate", on: "cluster" },
+  run: async (ctx, { clusterId }) => {
+    return operateCluster(ctx, clusterId, {
+      permission: "cluster.operate",
+      action: "cluster.retry",
+      decide: (c) => {
+        mustBe(canRetry(c));
+        const phase = c.desiredState === "DELETED" ? "DELETING" : nextPhase(c.phase, "retry");
+        return { data: { phase, lastError: null }, event: "retry-requested", message: `${ctx.actor.email} retried the cluster`, details: { previousError: c.lastError } };
+      },
+    });
+  },
+});

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { can } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/domain/audit";
-import type { DomainContext } from "@/lib/domain/context";
-import { parseInput } from "@/lib/domain/parse-input";
+import { defineUseCase } from "@/lib/domain/use-case";
 import { notFound } from "@/lib/errors";
 
 export const ZRevokeApiToken = z.object({
@@ -17,31 +16,35 @@ export type TRevokedApiToken = { id: string; name: string; prefix: string; owner
  * else's token is "not found" (its existence is not advertised), exactly like an unknown id. Idempotent:
  * revoking a revoked token changes nothing and records nothing. Audited as `token.revoke`.
  */
-export async function revokeApiToken(ctx: DomainContext, raw: TRevokeApiToken, now: Date = new Date()): Promise<TRevokedApiToken> {
-  const input = parseInput(ZRevokeApiToken, raw);
-  const anyone = can(ctx.actor, "token.manage-any");
-  // Scoped in the where: without the admin permission, only the caller's own tokens can match.
-  const t = await ctx.db.apiToken.findFirst({
-    where: { id: input.tokenId, ...(anyone ? {} : { userId: ctx.actor.id }) },
-    select: { id: true, userId: true, name: true, prefix: true, revokedAt: true, user: { select: { email: true } } },
-  });
-  if (!t || !(anyone || can(ctx.actor, "token.manage-own", { token: { userId: t.userId } }))) throw notFound("API token");
-  const result = { id: t.id, name: t.name, prefix: t.prefix, ownerEmail: t.user.email };
-  if (t.revokedAt) return { ...result, revokedAt: t.revokedAt, alreadyRevoked: true };
-
-  return ctx.db.$transaction(async (tx) => {
-    const changed = await tx.apiToken.updateMany({ where: { id: t.id, revokedAt: null }, data: { revokedAt: now } });
-    if (changed.count === 0) {
-      // Revoked concurrently by someone else: theirs is the recorded revocation.
-      const current = await tx.apiToken.findUniqueOrThrow({ where: { id: t.id }, select: { revokedAt: true } });
-      return { ...result, revokedAt: current.revokedAt ?? now, alreadyRevoked: true };
-    }
-    await recordAudit(tx, ctx, {
-      action: "token.revoke",
-      targetType: "token",
-      targetId: t.id,
-      details: { userId: t.userId, userEmail: t.user.email, name: t.name, prefix: t.prefix, byOwner: t.userId === ctx.actor.id },
+export const revokeApiToken = defineUseCase<typeof ZRevokeApiToken, TRevokedApiToken, Date>({
+  name: "token.revoke",
+  input: ZRevokeApiToken,
+  permission: { action: "token.manage-own", on: "token" },
+  run: async (ctx, input, now = new Date()): Promise<TRevokedApiToken> => {
+    const anyone = can(ctx.actor, "token.manage-any");
+    // Scoped in the where: without the admin permission, only the caller's own tokens can match.
+    const t = await ctx.db.apiToken.findFirst({
+      where: { id: input.tokenId, ...(anyone ? {} : { userId: ctx.actor.id }) },
+      select: { id: true, userId: true, name: true, prefix: true, revokedAt: true, user: { select: { email: true } } },
     });
-    return { ...result, revokedAt: now, alreadyRevoked: false };
-  });
-}
+    if (!t || !(anyone || can(ctx.actor, "token.manage-own", { token: { userId: t.userId } }))) throw notFound("API token");
+    const result = { id: t.id, name: t.name, prefix: t.prefix, ownerEmail: t.user.email };
+    if (t.revokedAt) return { ...result, revokedAt: t.revokedAt, alreadyRevoked: true };
+
+    return ctx.db.$transaction(async (tx) => {
+      const changed = await tx.apiToken.updateMany({ where: { id: t.id, revokedAt: null }, data: { revokedAt: now } });
+      if (changed.count === 0) {
+        // Revoked concurrently by someone else: theirs is the recorded revocation.
+        const current = await tx.apiToken.findUniqueOrThrow({ where: { id: t.id }, select: { revokedAt: true } });
+        return { ...result, revokedAt: current.revokedAt ?? now, alreadyRevoked: true };
+      }
+      await recordAudit(tx, ctx, {
+        action: "token.revoke",
+        targetType: "token",
+        targetId: t.id,
+        details: { userId: t.userId, userEmail: t.user.email, name: t.name, prefix: t.prefix, byOwner: t.userId === ctx.actor.id },
+      });
+      return { ...result, revokedAt: now, alreadyRevoked: false };
+    });
+  },
+});

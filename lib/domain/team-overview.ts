@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { can, visibleTeamIds } from "@/lib/authz/permissions";
-import { LIVE_PHASES } from "@/lib/domain/cluster-phase";
+import { LIVE_PHASES } from "@/lib/lifecycle/phases";
 import type { DomainContext } from "@/lib/domain/context";
 import { parseInput } from "@/lib/domain/parse-input";
-import { reservedUsage, type Resources } from "@/lib/domain/quota";
+import { reservedUsage } from "@/lib/domain/quota";
+import type { Resources } from "@/lib/lifecycle/quota";
 import { notFound } from "@/lib/errors";
 
 export const ZTeamOverview = z.object({ slug: z.string().trim().min(1).max(100) });

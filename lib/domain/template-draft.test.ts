@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { TTemplateParameters } from "./template-parameters";
-import { checkChartVersion, checkKubernetesVersion, checkKubernetesVersionParameter, checkLicensedValues, checkParametersJson, checkValuesYaml, formatParameters } from "./template-draft";
+import {
+  checkChartVersion,
+  checkKubernetesVersion,
+  checkKubernetesVersionParameter,
+  checkLicensedValues,
+  checkParametersJson,
+  checkValuesYaml,
+  formatParameters,
+  normalizeLineEndings,
+  settingsDisagreements,
+  yamlProblems,
+} from "./template-draft";
 
 describe("template draft checks", () => {
   it("accepts a vcluster.yaml mapping and an empty document", () => {
@@ -78,5 +89,59 @@ describe("template draft checks", () => {
     expect(off.ok && checkLicensedValues("0.36.1", off.value)).toEqual([]);
     const mapper = checkValuesYaml("controlPlane:\n  hostPathMapper:\n    enabled: true\n");
     expect(mapper.ok && checkLicensedValues("0.36.1", mapper.value)).toEqual(["controlPlane.hostPathMapper: host path mapper is a licensed vCluster feature (needs vCluster Platform)"]);
+  });
+});
+
+describe("line endings, YAML problem positions and settings that contradict the values", () => {
+  it("normalises \\r\\n and lone \\r to \\n and leaves \\n alone", () => {
+    expect(normalizeLineEndings("a: 1\r\nb: 2\r\n")).toBe("a: 1\nb: 2\n");
+    expect(normalizeLineEndings("a\rb\n")).toBe("a\nb\n");
+    expect(normalizeLineEndings("a\nb")).toBe("a\nb");
+  });
+
+  it("places each YAML problem on its line with a readable message and a range to mark", () => {
+    const text = "policies:\n  podSecurityStandard: baseline\npolicies: {}\n";
+    const [dup] = yamlProblems(text);
+    expect(dup).toMatchObject({ line: 3, column: 1, from: text.indexOf("policies: {}") });
+    expect(dup!.message).toBe("Map keys must be unique: this key is already set above in the same mapping");
+    expect(dup!.to).toBeGreaterThan(dup!.from);
+
+    const [tab] = yamlProblems("a:\n\tb: 1\n");
+    expect(tab).toMatchObject({ line: 2, message: expect.stringContaining("indent with spaces, not tabs") });
+    expect(yamlProblems("a: 1\n")).toEqual([]);
+  });
+
+  it("gives the same positions for text with Windows line endings", () => {
+    expect(yamlProblems("a: 1\r\na: 2\r\n")).toEqual(yamlProblems("a: 1\na: 2\n"));
+    expect(checkValuesYaml("a:\r\n  b: 1\r\n")).toEqual({ ok: true, value: { a: { b: 1 } } });
+  });
+
+  it("the error text names the line and column without the parser's code excerpt", () => {
+    const r = checkValuesYaml("controlPlane:\n  backingStore: [\n");
+    expect(!r.ok && r.errors[0]).toMatch(/^Line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a \]/);
+    expect(!r.ok && r.errors[0]).not.toContain("\n");
+  });
+
+  it("warns when the Pod Security Standard, network isolation, quota or Kubernetes version in the values contradict the form", () => {
+    const values = {
+      policies: { podSecurityStandard: "baseline", networkPolicy: { enabled: true }, resourceQuota: { enabled: true }, limitRange: { enabled: false } },
+      controlPlane: { distro: { k8s: { version: "v1.30.2" } } },
+    };
+    const found = settingsDisagreements(values, { podSecurityStandard: "restricted", isolateNetwork: false, kubernetesVersion: "1.36" });
+    expect(found.map((d) => [d.setting, d.path])).toEqual([
+      ["podSecurityStandard", "policies.podSecurityStandard"],
+      ["isolateNetwork", "policies.networkPolicy.enabled"],
+      ["cpuMillicores", "policies.resourceQuota.enabled"],
+      ["kubernetesVersion", "controlPlane.distro.k8s.version"],
+    ]);
+    expect(found[0]!.message).toBe(
+      "The values say policies.podSecurityStandard: baseline, but the Pod Security Standard field says restricted. Clusters get restricted (the field wins): change one so they agree.",
+    );
+  });
+
+  it("is silent when the values agree with the form or do not mention those settings", () => {
+    const values = { policies: { podSecurityStandard: "restricted", networkPolicy: { enabled: true } }, controlPlane: { distro: { k8s: { version: "v1.36.1" } } } };
+    expect(settingsDisagreements(values, { podSecurityStandard: "restricted", isolateNetwork: true, kubernetesVersion: "1.36" })).toEqual([]);
+    expect(settingsDisagreements({}, { podSecurityStandard: "baseline", isolateNetwork: false, kubernetesVersion: "1.36" })).toEqual([]);
   });
 });

@@ -11,23 +11,99 @@ import { privilegedKeyMessage, privilegedKeysIn, type TPrivilegedVersionSettings
 
 export type DraftCheck<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
+/** Text pasted from Windows arrives with \r\n: stored or diffed as is, every line would count as changed. */
+export function normalizeLineEndings(text: string): string {
+  return text.replace(/\r\n?/g, "\n");
+}
+
+/** A YAML syntax problem at a place in the text: 1-based line and column, and the character range to mark. */
+export type YamlProblem = { line: number; column: number; from: number; to: number; message: string };
+
+// What to do about the YAML parser's most common complaints, in words an admin can act on.
+const YAML_ADVICE: Record<string, string> = {
+  BAD_INDENT: "check this line's indentation against the lines above (spaces only)",
+  TAB_AS_INDENT: "indent with spaces, not tabs",
+  DUPLICATE_KEY: "this key is already set above in the same mapping",
+  MISSING_CHAR: "a quote or bracket opened above is not closed",
+  BLOCK_AS_IMPLICIT_KEY: "put the nested key on its own, more indented line",
+  MULTILINE_IMPLICIT_KEY: "a key must fit on one line; is a quote or a colon missing?",
+};
+
+const parseValues = (text: string) => parseDocument(normalizeLineEndings(text), { prettyErrors: true, uniqueKeys: true });
+
+/** Syntax problems of YAML text with their positions (for the editor's line markers), at most five. */
+export function yamlProblems(text: string): YamlProblem[] {
+  return problemsIn(parseValues(text));
+}
+
+function problemsIn(doc: ReturnType<typeof parseValues>): YamlProblem[] {
+  return doc.errors.slice(0, 5).map((e) => {
+    const [from, to] = e.pos;
+    const at = e.linePos?.[0] ?? { line: 1, col: 1 };
+    // prettyErrors appends " at line N, column M:" and a code excerpt: the position is given separately here.
+    const said = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "");
+    const advice = YAML_ADVICE[e.code];
+    return { line: at.line, column: at.col, from, to: Math.max(to, from + 1), message: advice ? `${said}: ${advice}` : said };
+  });
+}
+
 /** The values must be YAML whose top level is a mapping (a vcluster.yaml); an empty document is allowed. */
 export function checkValuesYaml(text: string): DraftCheck<Record<string, unknown>> {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.slice(0, 5).map((e) => {
-        const pos = e.linePos?.[0];
-        const first = e.message.split("\n")[0] ?? e.message;
-        return pos && !/at line \d+/.test(first) ? `Line ${pos.line}, column ${pos.col}: ${first}` : first;
-      }),
-    };
-  }
+  const doc = parseValues(text);
+  const problems = problemsIn(doc);
+  if (problems.length > 0) return { ok: false, errors: problems.map((p) => `Line ${p.line}, column ${p.column}: ${p.message}`) };
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return { ok: true, value: {} };
   if (typeof value !== "object" || Array.isArray(value)) return { ok: false, errors: ["The values must be a YAML mapping (key: value lines), like a vcluster.yaml."] };
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/** The form settings that the portal writes into every cluster's values, over the template's own. */
+export type TValuesSettings = { podSecurityStandard: string; isolateNetwork: boolean; kubernetesVersion: string };
+
+export type SettingsDisagreement = { setting: keyof TValuesSettings | "cpuMillicores"; path: string; message: string };
+
+/**
+ * Places where the values say one thing and the form another. The portal generates these keys for each
+ * cluster and merges them over the template's values (lib/kube/host-objects.ts, generatedVclusterValues),
+ * so the form wins; a value that contradicts it misleads whoever reads the YAML. Warnings, not errors.
+ */
+export function settingsDisagreements(values: Record<string, unknown>, settings: TValuesSettings): SettingsDisagreement[] {
+  const out: SettingsDisagreement[] = [];
+  const pss = valueAt(values, "policies.podSecurityStandard");
+  if (typeof pss === "string" && pss !== settings.podSecurityStandard)
+    out.push({
+      setting: "podSecurityStandard",
+      path: "policies.podSecurityStandard",
+      message: `The values say policies.podSecurityStandard: ${pss}, but the Pod Security Standard field says ${settings.podSecurityStandard}. Clusters get ${settings.podSecurityStandard} (the field wins): change one so they agree.`,
+    });
+  const netpol = valueAt(values, "policies.networkPolicy.enabled");
+  if (typeof netpol === "boolean" && netpol !== settings.isolateNetwork)
+    out.push({
+      setting: "isolateNetwork",
+      path: "policies.networkPolicy.enabled",
+      message: netpol
+        ? `The values turn on vCluster's network policy (policies.networkPolicy.enabled: true), but "Isolate the namespace's network" is off: the portal will not isolate the namespace. Tick the box, or remove the value.`
+        : `The values turn off vCluster's network policy (policies.networkPolicy.enabled: false), but "Isolate the namespace's network" is on: the portal still isolates the namespace.`,
+    });
+  for (const path of ["policies.resourceQuota.enabled", "policies.limitRange.enabled"])
+    if (valueAt(values, path) === true)
+      out.push({ setting: "cpuMillicores", path, message: `${path}: true is replaced by false: the portal sizes each namespace itself from the CPU and memory fields.` });
+  for (const path of ["controlPlane.distro.k8s.version", "controlPlane.distro.k8s.image.tag"]) {
+    const v = valueAt(values, path);
+    if (typeof v === "string" && v !== "" && !v.replace(/^v/, "").startsWith(`${settings.kubernetesVersion}.`) && v.replace(/^v/, "") !== settings.kubernetesVersion)
+      out.push({ setting: "kubernetesVersion", path, message: `The values ask for Kubernetes ${v} (${path}), but the Kubernetes version field says ${settings.kubernetesVersion}. Clusters run ${settings.kubernetesVersion} (the field wins).` });
+  }
+  return out;
+}
+
+function valueAt(values: unknown, path: string): unknown {
+  let node = values;
+  for (const key of path.split(".")) {
+    if (!node || typeof node !== "object" || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 /** The chart version must be one the portal knows (its values schema, Kubernetes versions and licensed features). */
@@ -43,7 +119,7 @@ export function checkKubernetesVersion(chartVersion: TSupportedChartVersion, kub
 
 /**
  * A "kubernetesVersion" parameter lets requesters override the template's Kubernetes version (see
- * lib/reconciler/spec-from-row.ts), so each of its options must be one the chart version supports too.
+ * lib/domain/spec-from-row.ts), so each of its options must be one the chart version supports too.
  */
 export function checkKubernetesVersionParameter(chartVersion: TSupportedChartVersion, params: TTemplateParameters): string[] {
   const param = params.find((p) => p.name === "kubernetesVersion");

@@ -29,9 +29,6 @@ export const ZTemplateParameters = z
   });
 export type TTemplateParameters = z.infer<typeof ZTemplateParameters>;
 
-/** Sizes scale the template's per-cluster resources; "small" is the template's own figure. */
-export const sizeMultiplier: Record<string, number> = { small: 1, medium: 2, large: 4 };
-
 function fieldSchema(p: TTemplateParameter): z.ZodType {
   switch (p.type) {
     case "enum":

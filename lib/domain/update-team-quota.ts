@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { can } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/domain/audit";
-import type { DomainContext } from "@/lib/domain/context";
-import { parseInput } from "@/lib/domain/parse-input";
-import { formatCpu, formatMemory, lockTeam, reservedUsage } from "@/lib/domain/quota";
-import { forbidden, notFound } from "@/lib/errors";
+import { lockTeam, reservedUsage } from "@/lib/domain/quota";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
+import { notFound } from "@/lib/errors";
+import { defineUseCase } from "@/lib/domain/use-case";
 
 const int = (label: string, min: number, max: number) =>
   z.coerce.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`);
@@ -23,30 +22,33 @@ export type TUpdateTeamQuota = z.input<typeof ZUpdateTeamQuota>;
  * An admin sets a team's quota. Lowering it below current use is allowed (running clusters keep running;
  * new requests are refused until use drops) and the result says so. Serialized with requests via the team lock.
  */
-export async function updateTeamQuota(ctx: DomainContext, raw: TUpdateTeamQuota) {
-  if (!can(ctx.actor, "team.manage")) throw forbidden("Only admins can change quotas.");
-  const { teamId, ...quota } = parseInput(ZUpdateTeamQuota, raw);
-  return ctx.db.$transaction(async (tx) => {
-    const team = await tx.team.findUnique({ where: { id: teamId }, include: { quota: true } });
-    if (!team) throw notFound("Team");
-    await lockTeam(tx, team.id);
-    const before = team.quota
-      ? { maxClusters: team.quota.maxClusters, cpuMillicores: team.quota.cpuMillicores, memoryMiB: team.quota.memoryMiB, maxLifetimeHours: team.quota.maxLifetimeHours, approvalThresholdPercent: team.quota.approvalThresholdPercent }
-      : null;
-    const saved = await tx.teamQuota.upsert({ where: { teamId }, update: quota, create: { teamId, ...quota } });
-    const used = await reservedUsage(tx, teamId);
-    const over: string[] = [];
-    if (used.clusters > quota.maxClusters) over.push(`${used.clusters}/${quota.maxClusters} clusters`);
-    if (used.cpuMillicores > quota.cpuMillicores) over.push(`${formatCpu(used.cpuMillicores)} of ${formatCpu(quota.cpuMillicores)}`);
-    if (used.memoryMiB > quota.memoryMiB) over.push(`${formatMemory(used.memoryMiB)} of ${formatMemory(quota.memoryMiB)}`);
-    await recordAudit(tx, ctx, { action: "team.quota.update", targetType: "team", targetId: teamId, teamId, details: { before, after: quota } });
-    return {
-      quota: saved,
-      used,
-      message:
-        over.length > 0
-          ? `Quota of ${team.name} saved. It is below current use (${over.join(", ")}): running clusters keep running, new requests are refused until use drops.`
-          : `Quota of ${team.name} saved.`,
-    };
-  });
-}
+export const updateTeamQuota = defineUseCase({
+  name: "team.update-quota",
+  input: ZUpdateTeamQuota,
+  permission: { action: "team.manage", refusal: "Only admins can change quotas." },
+  run: async (ctx, { teamId, ...quota }) => {
+    return ctx.db.$transaction(async (tx) => {
+      const team = await tx.team.findUnique({ where: { id: teamId }, include: { quota: true } });
+      if (!team) throw notFound("Team");
+      await lockTeam(tx, team.id);
+      const before = team.quota
+        ? { maxClusters: team.quota.maxClusters, cpuMillicores: team.quota.cpuMillicores, memoryMiB: team.quota.memoryMiB, maxLifetimeHours: team.quota.maxLifetimeHours, approvalThresholdPercent: team.quota.approvalThresholdPercent }
+        : null;
+      const saved = await tx.teamQuota.upsert({ where: { teamId }, update: quota, create: { teamId, ...quota } });
+      const used = await reservedUsage(tx, teamId);
+      const over: string[] = [];
+      if (used.clusters > quota.maxClusters) over.push(`${used.clusters}/${quota.maxClusters} clusters`);
+      if (used.cpuMillicores > quota.cpuMillicores) over.push(`${formatCpu(used.cpuMillicores)} of ${formatCpu(quota.cpuMillicores)}`);
+      if (used.memoryMiB > quota.memoryMiB) over.push(`${formatMemory(used.memoryMiB)} of ${formatMemory(quota.memoryMiB)}`);
+      await recordAudit(tx, ctx, { action: "team.quota.update", targetType: "team", targetId: teamId, teamId, details: { before, after: quota } });
+      return {
+        quota: saved,
+        used,
+        message:
+          over.length > 0
+            ? `Quota of ${team.name} saved. It is below current use (${over.join(", ")}): running clusters keep running, new requests are refused until use drops.`
+            : `Quota of ${team.name} saved.`,
+      };
+    });
+  },
+});

@@ -1,16 +1,22 @@
-import type { z } from "zod";
-import { nextPhase } from "@/lib/domain/cluster-phase";
-import type { DomainContext } from "@/lib/domain/context";
+import { nextPhase } from "@/lib/lifecycle/phases";
 import { operateCluster } from "@/lib/domain/operate-cluster";
-import { parseInput } from "@/lib/domain/parse-input";
+import { canWake, mustBe } from "@/lib/lifecycle/commands";
 import { ZClusterId } from "@/lib/domain/sleep-cluster";
+import { defineUseCase } from "@/lib/domain/use-case";
 
 /** Bring a sleeping cluster back; it goes through PROVISIONING until the control plane is ready again. */
-export async function wakeCluster(ctx: DomainContext, raw: z.input<typeof ZClusterId>) {
-  const { clusterId } = parseInput(ZClusterId, raw);
-  return operateCluster(ctx, clusterId, {
-    permission: "cluster.operate",
-    action: "cluster.wake",
-    decide: (c) => ({ data: { phase: nextPhase(c.phase, "wake"), desiredState: "RUNNING", lastError: null }, event: "wake-requested", message: `${ctx.actor.email} woke the cluster` }),
-  });
-}
+export const wakeCluster = defineUseCase({
+  name: "cluster.wake",
+  input: ZClusterId,
+  permission: { action: "cluster.operate", on: "cluster" },
+  run: async (ctx, { clusterId }) => {
+    return operateCluster(ctx, clusterId, {
+      permission: "cluster.operate",
+      action: "cluster.wake",
+      decide: (c) => {
+        mustBe(canWake(c));
+        return { data: { phase: nextPhase(c.phase, "wake"), desiredState: "RUNNING", lastError: null }, event: "wake-requested", message: `${ctx.actor.email} woke the cluster` };
+      },
+    });
+  },
+});

@@ -54,6 +54,13 @@ export interface KubeClient {
   /** Generic object API, used for server-side apply (lib/kube/apply.ts). */
   objects: KubernetesObjectApi;
   limiter: TokenBucket;
+  /** Set on a client made by withSignal: its requests (and helm processes) end when it aborts. */
+  signal?: AbortSignal;
+  /**
+   * The same client (same host, same token bucket) whose every request is cancelled when `signal` aborts,
+   * e.g. a reconcile step's lease was lost: nothing more is sent on its behalf, nothing waits for an answer.
+   */
+  withSignal(signal: AbortSignal): KubeClient;
   /** QPS/burst for tools that talk to the same host themselves (helm --qps/--burst-limit). */
   qps: number;
   burst: number;
@@ -112,6 +119,8 @@ export class RateLimitedHttpLibrary implements HttpLibrary {
     private readonly limiter: TokenBucket,
     private readonly timeoutMs: number,
     private readonly inner: HttpLibrary = new IsomorphicFetchHttpLibrary(),
+    /** Cancels every request of this library (a step's signal, see KubeClient.withSignal). */
+    private readonly cancel?: AbortSignal,
   ) {}
 
   send(request: RequestContext): Observable<ResponseContext> {
@@ -119,10 +128,12 @@ export class RateLimitedHttpLibrary implements HttpLibrary {
   }
 
   private async sendAsync(request: RequestContext): Promise<ResponseContext> {
-    const waited = await this.limiter.acquire(request.getSignal());
-    const deadline = AbortSignal.timeout(this.timeoutMs);
     const own = request.getSignal();
-    request.setSignal(own ? AbortSignal.any([own, deadline]) : deadline);
+    const cancel = own && this.cancel ? AbortSignal.any([own, this.cancel]) : (own ?? this.cancel);
+    cancel?.throwIfAborted();
+    const waited = await this.limiter.acquire(cancel);
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    request.setSignal(cancel ? AbortSignal.any([cancel, deadline]) : deadline);
     kubeRateLimitWait.observe(waited / 1000);
     const { verb, resource } = requestLabels(request.getHttpMethod(), request.getUrl(), request.getHeaders()["Content-Type"]);
     const start = performance.now();
@@ -166,8 +177,11 @@ export interface ClientOptions {
 
 /** A rate-limited, instrumented client for any KubeConfig (uncached; prefer hostClient for hosts). */
 export function kubeClientFromConfig(kc: KubeConfig, opts: ClientOptions): KubeClient {
-  const limiter = new TokenBucket(opts.qps, opts.burst);
-  const config = configurationFor(kc, new RateLimitedHttpLibrary(limiter, opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
+  return clientWith(kc, opts, new TokenBucket(opts.qps, opts.burst));
+}
+
+function clientWith(kc: KubeConfig, opts: ClientOptions, limiter: TokenBucket, signal?: AbortSignal): KubeClient {
+  const config = configurationFor(kc, new RateLimitedHttpLibrary(limiter, opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, undefined, signal));
   return {
     hostId: opts.id,
     kc,
@@ -179,6 +193,8 @@ export function kubeClientFromConfig(kc: KubeConfig, opts: ClientOptions): KubeC
     apiext: new ApiextensionsV1Api(config),
     objects: new KubernetesObjectApi(config),
     limiter,
+    signal,
+    withSignal: (s) => clientWith(kc, opts, limiter, signal ? AbortSignal.any([signal, s]) : s),
     qps: opts.qps,
     burst: opts.burst,
     kubeconfigFile: opts.kubeconfigFile ?? (() => tempKubeconfigFile(kc.exportConfig())),

@@ -5,7 +5,8 @@ import { applyAll, deleteIfExists, getOrNull } from "./apply";
 import type { KubeClient } from "./client";
 import { toKubeError } from "./errors";
 import { buildHostObjects, ISOLATE_POLICY_NAME } from "./host-objects";
-import { NamespaceOwnershipError, apiServerEndpoints, deleteAll, ensureHostObjects } from "./vcluster-ops";
+import { NamespaceOwnershipError, apiServerEndpoints, ensureHostObjects } from "./ensure-host-objects";
+import { deleteAll } from "./vcluster-delete";
 
 const team = uniqueTeam();
 const spec = testSpec(team, "objects");

@@ -22,7 +22,7 @@ export const API_INGRESS_POLICY_NAME = "vcluster-api-ingress";
 export const VCLUSTER_API_PORT = 8443;
 
 /**
- * The ClusterRole (deploy/rbac/tenant-clusterrole.yaml) that holds everything the portal may do inside a tenant
+ * The ClusterRole (deploy/helm/vcluster-portal/templates/rbac-tenant.yaml) that holds everything the portal may do inside a tenant
  * namespace, and the name of the RoleBinding that grants it there — the one role the portal may bind.
  */
 export const TENANT_ROLE_NAME = "vcluster-portal-tenant";
@@ -41,11 +41,11 @@ export interface HostObjectOptions {
   /**
    * Addresses of the host API server, for the NetworkPolicy's egress rule. When unknown (empty), egress to
    * TCP 443 and 6443 is allowed to any address — narrower than no policy, but not as narrow as it could be.
-   * lib/kube/vcluster-ops.ts `apiServerEndpoints()` discovers them from `default/kubernetes`.
+   * lib/kube/ensure-host-objects.ts `apiServerEndpoints()` discovers them from `default/kubernetes`.
    */
   apiServer?: ApiServerEndpoint[];
   /**
-   * The portal's own identity on the host, bound to the tenant role in the namespace (lib/kube/vcluster-ops.ts
+   * The portal's own identity on the host, bound to the tenant role in the namespace (lib/kube/ensure-host-objects.ts
    * `portalSubject()` asks the API server with a SelfSubjectReview). Unknown: only the installer is bound.
    */
   portalSubject?: RbacV1Subject | null;

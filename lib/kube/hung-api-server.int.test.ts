@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyError } from "@/lib/reconciler/errors";
 import { kubeClientFromConfig } from "./client";
 import { KubeError } from "./errors";
-import { observe } from "./vcluster-ops";
+import { observe } from "./vcluster-control-plane";
 import { testSpec, uniqueTeam } from "@/scripts/vcluster-emulator/testing";
 
 let server: net.Server;

@@ -3,6 +3,7 @@ import https from "node:https";
 import path from "node:path";
 import { KubeConfig, type KubernetesObject, type V1RoleBinding, type V1Secret } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IDENTITY_KINDS, pick, renderChart, requiredValues, type ChartObject } from "@/deploy/helm/portal-chart";
 import { clientFor, helmBin, testChartRepo, testHostKubeconfig, testSpec, uniqueTeam, waitFor } from "@/scripts/vcluster-emulator/testing";
 import { applyAll, applyObject, getOrNull, loadManifests } from "./apply";
 import { kubeClientFromConfig, type KubeClient } from "./client";
@@ -11,21 +12,17 @@ import { buildHelmRelease, FluxDriver } from "./drivers/flux";
 import { HelmDriver } from "./drivers/helm";
 import { toKubeError, type KubeError } from "./errors";
 import { INSTALLER_SERVICE_ACCOUNT, TENANT_ROLE_NAME } from "./host-objects";
-import {
-  apiServerEndpoints,
-  deleteAll,
-  ensureHostObjects,
-  hostInventory,
-  observe,
-  removeWorkloadPods,
-  sleep,
-  wake,
-} from "./vcluster-ops";
+import { apiServerEndpoints, ensureHostObjects } from "./ensure-host-objects";
+import { hostInventory } from "./host-inventory";
+import { observe } from "./vcluster-control-plane";
+import { deleteAll } from "./vcluster-delete";
+import { removeWorkloadPods, sleep, wake } from "./vcluster-sleep";
 import { listPortalNamespaces, markOrphan, removeOrphan } from "./orphans";
 
-// The portal's least privilege on a host, proven both ways against a real API server, as exactly the portal's
-// identity: its own ServiceAccount (a TokenRequest token) bound to nothing but deploy/rbac/*.yaml, with the
-// ValidatingAdmissionPolicy of deploy/admission/ in force.
+// The portal's least privilege on a host, proven both ways against a real API server, as exactly the identity the
+// portal's Helm chart (deploy/helm/vcluster-portal) gives it: the chart's ServiceAccount, RBAC, admission policy and
+// API Priority and Fairness objects, rendered by `helm template` for a release whose names differ from the defaults,
+// applied for real; the portal calls with a TokenRequest token of that ServiceAccount.
 //   * It can: provision the real loft-sh/vcluster chart (0.30.0 and 0.36.1) with helm — RBAC escalation prevention
 //     checks every Role and ClusterRole the chart creates against what the portal holds —, observe, sleep (incl.
 //     removing workload pods), wake, read the kubeconfig Secret, take the drift sweep's inventory, drive the flux
@@ -36,7 +33,8 @@ import { listPortalNamespaces, markOrphan, removeOrphan } from "./orphans";
 //     Every refusal is a 403 (RBAC's, or the policy's message), and nothing half-made is left behind.
 // Also checks that the APF FlowSchema classifies the portal's requests.
 
-const SA = { name: "vcluster-portal", namespace: "vcluster-portal" };
+/** Not the default names: the identity must follow the release (ServiceAccount, bindings, the policy's username). */
+const RELEASE = { name: "vcp", namespace: "vcp-system" };
 const team = uniqueTeam("rbac");
 const specs = [testSpec(team, "least-priv"), testSpec(team, "least-priv-old", { chart: { repo: testChartRepo(), name: "vcluster", version: "0.30.0" }, kubernetesVersion: "1.34" })];
 const fluxSpec = testSpec(team, "least-flux");
@@ -47,6 +45,11 @@ const foreign = `foreign-${team}`;
 const RBAC_API = "rbac.authorization.k8s.io/v1";
 
 let admin: KubeClient;
+let SA: { name: string; namespace: string };
+/** The chart's cluster-wide ClusterRole (bound to SA), its admission policy and FlowSchema. */
+let portalRole: string;
+let policyName: string;
+let flowSchemaName: string;
 let portal: KubeClient;
 let token: string;
 let server: string;
@@ -64,7 +67,7 @@ const refusal = async (p: Promise<unknown>): Promise<KubeError | null> => p.then
 /** A refusal by the ValidatingAdmissionPolicy: 403 with the policy's message. */
 const byPolicy = (e: KubeError | null, message: RegExp) => {
   expect(e?.kind).toBe("Forbidden");
-  expect(e?.message).toMatch(/ValidatingAdmissionPolicy 'vcluster-portal-guard'/);
+  expect(e?.message).toContain(`ValidatingAdmissionPolicy '${policyName}'`);
   expect(e?.message).toMatch(message);
 };
 const exists = async (apiVersion: string, kind: string, name: string, namespace?: string) =>
@@ -86,16 +89,22 @@ function asPortal(method: string, urlPath: string, headers: Record<string, strin
 beforeAll(async () => {
   const hostKubeconfig = await testHostKubeconfig();
   admin = clientFor(hostKubeconfig, "admin");
+  const { objects, yaml } = await renderChart(RELEASE, requiredValues());
+  const identity: ChartObject[] = objects.filter((o) => IDENTITY_KINDS.includes(o.kind));
+  const sa = pick(identity, "ServiceAccount");
+  SA = { name: sa.metadata.name, namespace: sa.metadata.namespace! };
+  portalRole = (pick(identity, "ClusterRoleBinding") as unknown as { roleRef: { name: string } }).roleRef.name;
+  policyName = pick(identity, "ValidatingAdmissionPolicy").metadata.name;
+  flowSchemaName = pick(identity, "FlowSchema").metadata.name;
+  expect(SA).toEqual({ name: "vcp-vcluster-portal", namespace: RELEASE.namespace });
   await applyAll(admin, [
-    ...manifestsIn("deploy/rbac"),
-    ...manifestsIn("deploy/admission"),
-    ...manifestsIn("deploy/apf"),
     ...manifestsIn("deploy/test-crds"),
     { apiVersion: "v1", kind: "Namespace", metadata: { name: SA.namespace } },
     { apiVersion: "v1", kind: "Namespace", metadata: { name: foreign } },
   ]);
+  // exactly the chart's objects of these kinds, as helm rendered them
+  await applyAll(admin, loadManifests(yaml).filter((o) => IDENTITY_KINDS.includes(o.kind!)));
   await applyAll(admin, [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: SA },
     { apiVersion: "v1", kind: "Secret", metadata: { name: "theirs", namespace: foreign }, stringData: { password: "not yours" } } as V1Secret,
     { apiVersion: "v1", kind: "Secret", metadata: { name: "portal-own", namespace: SA.namespace }, stringData: { password: "not yours either" } } as V1Secret,
     { apiVersion: "v1", kind: "Pod", metadata: { name: "theirs", namespace: foreign }, spec: { containers: [{ name: "c", image: "registry.k8s.io/pause:3.10" }] } } as KubernetesObject,
@@ -124,7 +133,7 @@ beforeAll(async () => {
     "admission policy in force",
     async () => {
       const e = await refusal(portal.core.createNamespace({ body: { metadata: { name: `probe-${team}` } }, dryRun: "All" }));
-      return e?.kind === "Forbidden" && /vcluster-portal-guard/.test(e.message);
+      return e?.kind === "Forbidden" && e.message.includes(policyName);
     },
     30_000,
   );
@@ -137,7 +146,7 @@ afterAll(async () => {
   await admin.core.deleteNamespace({ name: foreign }).catch(() => {});
 });
 
-describe("the portal's ServiceAccount with deploy/rbac and deploy/admission only: what it can do", () => {
+describe("the chart's ServiceAccount with the chart's RBAC and admission policy only: what it can do", () => {
   it.each(specs.map((s) => [s.chart.version, s] as const))("installs the real chart %s with helm, observes, sleeps, wakes, reads the kubeconfig and deletes", async (_, spec) => {
     const helm = new HelmDriver(portal, { helmBin: helmBin(), timeoutSeconds: 120 });
     // the first apply opens the new namespace to the portal (tenant RoleBinding) and writes the rest through it
@@ -232,7 +241,7 @@ describe("the portal's ServiceAccount with deploy/rbac and deploy/admission only
   });
 });
 
-describe("the portal's ServiceAccount with deploy/rbac and deploy/admission only: what it cannot do", () => {
+describe("the chart's ServiceAccount with the chart's RBAC and admission policy only: what it cannot do", () => {
   beforeAll(async () => {
     await ensureHostObjects(portal, ownSpec);
   });
@@ -298,8 +307,10 @@ describe("the portal's ServiceAccount with deploy/rbac and deploy/admission only
     });
     expect((await refusal(portal.rbac.createClusterRoleBinding({ body: crb(`vc-escalate-${team}`, "cluster-admin") })))?.kind).toBe("Forbidden");
     byPolicy(await refusal(portal.rbac.createClusterRoleBinding({ body: crb(`vc-tenant-${team}`, TENANT_ROLE_NAME) })), /may not bind its own role vcluster-portal-tenant cluster-wide/);
+    // its cluster-wide role: RBAC lets it (it holds every rule), the policy does not
+    byPolicy(await refusal(portal.rbac.createClusterRoleBinding({ body: crb(`vc-own-${team}`, portalRole) })), new RegExp(`may not bind its own role ${portalRole} cluster-wide`));
     byPolicy(await refusal(portal.rbac.createClusterRoleBinding({ body: crb(`tenant-${team}`, TENANT_ROLE_NAME) })), /only write the cluster roles and bindings of the vCluster chart/);
-    for (const name of [`vc-escalate-${team}`, `vc-tenant-${team}`, `tenant-${team}`]) expect(await exists(RBAC_API, "ClusterRoleBinding", name)).toBe(false);
+    for (const name of [`vc-escalate-${team}`, `vc-tenant-${team}`, `vc-own-${team}`, `tenant-${team}`]) expect(await exists(RBAC_API, "ClusterRoleBinding", name)).toBe(false);
   });
 
   it("escalates nowhere: no wider roles, no changes to its own, no aggregation, no impersonation, no tokens", async () => {
@@ -310,10 +321,10 @@ describe("the portal's ServiceAccount with deploy/rbac and deploy/admission only
     expect((await refusal(portal.rbac.createClusterRole({ body: { metadata: { name: `vc-wide-${team}` }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] } })))?.kind).toBe("Forbidden");
     expect(await exists(RBAC_API, "ClusterRole", `vc-wide-${team}`)).toBe(false);
     // its own roles stay as shipped (dry run: nothing could change even if the policy failed)
-    for (const name of ["vcluster-portal", TENANT_ROLE_NAME, "cluster-admin"]) {
+    for (const name of [portalRole, TENANT_ROLE_NAME, "cluster-admin"]) {
       byPolicy(await refusal(portal.rbac.deleteClusterRole({ name, dryRun: "All" })), /only write the cluster roles and bindings of the vCluster chart/);
     }
-    expect((await refusal(portal.rbac.deleteClusterRoleBinding({ name: "vcluster-portal", dryRun: "All" })))?.kind).toBe("Forbidden");
+    expect((await refusal(portal.rbac.deleteClusterRoleBinding({ name: portalRole, dryRun: "All" })))?.kind).toBe("Forbidden");
     byPolicy(
       await refusal(portal.rbac.createClusterRole({ body: { metadata: { name: `vc-agg-${team}`, labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" } }, rules: [{ apiGroups: [""], resources: ["persistentvolumes"], verbs: ["get"] }] } })),
       /aggregate into others/,
@@ -351,11 +362,11 @@ describe("the portal's ServiceAccount with deploy/rbac and deploy/admission only
 });
 
 describe("API Priority and Fairness", () => {
-  it("classifies the portal's requests by the vcluster-portal FlowSchema", async () => {
+  it("classifies the portal's requests by the chart's FlowSchema", async () => {
     const fs = await getOrNull<{ metadata: { uid: string }; apiVersion: string; kind: string }>(admin, {
       apiVersion: "flowcontrol.apiserver.k8s.io/v1",
       kind: "FlowSchema",
-      metadata: { name: "vcluster-portal" },
+      metadata: { name: flowSchemaName },
     });
     const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
       https

@@ -8,7 +8,10 @@ import type { ClusterSpec } from "./cluster-spec";
 import { HelmDriver } from "./drivers/helm";
 import { orNull, toKubeError } from "./errors";
 import { publicServerFor, readKubeconfig } from "./vcluster-kubeconfig";
-import { deleteAll, ensureHostObjects, observe, sleep, wake } from "./vcluster-ops";
+import { ensureHostObjects } from "./ensure-host-objects";
+import { observe } from "./vcluster-control-plane";
+import { deleteAll } from "./vcluster-delete";
+import { sleep, wake } from "./vcluster-sleep";
 
 // THE isolation test (the seed article's step 3): a virtual cluster's kubeconfig, as the portal serves it,
 // reaches a separate API server where the tenant can install CRDs that do not exist on the host.

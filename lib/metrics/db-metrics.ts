@@ -1,7 +1,7 @@
 import { Gauge, Registry } from "prom-client";
 import type { ClusterPhase } from "@/lib/generated/prisma/enums";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { queueStats } from "@/lib/reconciler/queue";
+import { queueStats } from "@/lib/metrics/queue-stats";
 import { PROVISIONING_BUCKETS } from "./registry";
 
 // Metrics derived from the database at scrape time. They describe the whole fleet, not one process, so they

@@ -31,7 +31,7 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return (await res.json()) as T;
 }
 
-export const fetchClusterStatus = (id: string, signal?: AbortSignal) => getJson<TClusterStatus>(`/api/clusters/${encodeURIComponent(id)}`, signal);
+export const fetchClusterStatus = (id: string, signal?: AbortSignal) => getJson<TClusterStatus>(`/api/v1/clusters/${encodeURIComponent(id)}`, signal);
 
 /** Poll every 2 s while the reconciler is working, every 15 s while a person must act, not at all when settled. */
 export const POLL_MS: Record<TClusterActivity, number | false> = { moving: 2_000, waiting: 15_000, stable: false };

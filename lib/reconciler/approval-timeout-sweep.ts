@@ -1,5 +1,5 @@
 import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
-import { nextPhase } from "@/lib/domain/cluster-phase";
+import { nextPhase } from "@/lib/lifecycle/phases";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { phaseTransitions, sweepActions } from "@/lib/metrics/registry";

@@ -5,7 +5,7 @@ import { HelmError } from "@/lib/kube/drivers/helm";
 import { KubeError, toKubeError } from "@/lib/kube/errors";
 import { TemplateValuesError } from "@/lib/kube/host-objects";
 import { PermanentError, classifyError, readable } from "./errors";
-import { SpecError } from "./spec-from-row";
+import { SpecError } from "@/lib/domain/spec-from-row";
 
 const apiError = (code: number, reason: string, message: string) => new ApiException(code, message, JSON.stringify({ kind: "Status", reason, message, code }), {});
 

@@ -1,6 +1,6 @@
 import { HostConnectionError } from "@/lib/kube/client";
 import { KubeError, networkErrorCode, toKubeError } from "@/lib/kube/errors";
-import { SpecError } from "./spec-from-row";
+import { SpecError } from "@/lib/domain/spec-from-row";
 
 // What a failed step means for the cluster:
 //   transient  the world is not ready (API server down, helm lock held, conflict): retry with backoff,
@@ -21,17 +21,9 @@ export class PermanentError extends Error {
   }
 }
 
-/** Thrown from a test hook to simulate the worker process dying at that point (no release, no writes). */
-export class SimulatedCrash extends Error {
-  constructor(readonly checkpoint: string) {
-    super(`simulated crash at ${checkpoint}`);
-    this.name = "SimulatedCrash";
-  }
-}
-
-/** The step was cut short (worker stopping, or its lease was lost to another worker). */
+/** The step was cut short: the worker is stopping, lost its lease, was killed, or a Probe crashed it. */
 export class StepAborted extends Error {
-  constructor(readonly reason: "stopping" | "lease-lost" | "killed") {
+  constructor(readonly reason: "stopping" | "lease-lost" | "killed" | "crashed") {
     super(`step aborted: ${reason}`);
     this.name = "StepAborted";
   }

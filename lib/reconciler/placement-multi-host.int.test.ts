@@ -11,16 +11,17 @@ import { encryptHostKubeconfig } from "@/lib/crypto/secret-box";
 import { createPrisma } from "@/lib/db/client";
 import { approveRequest } from "@/lib/domain/approve-request";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
+import { noRoomMessage } from "@/lib/domain/place-cluster";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import type { HostCluster, PrismaClient } from "@/lib/generated/prisma/client";
 import { hostClient, type KubeClient } from "@/lib/kube/client";
 import { orNull } from "@/lib/kube/errors";
-import { binDir } from "@/scripts/k8s/cluster";
+import { binDir } from "@/scripts/k8s/locations";
 import { upSecondHost, type SecondHost } from "@/scripts/testenv/second-host";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
 import { testChartRepo } from "@/scripts/vcluster-emulator/testing";
-import { createTestTeam, waitForPhase } from "./test-support";
+import { createTestTeam, waitForPhase } from "@/scripts/testenv/fake-host";
 import { Worker } from "./worker";
 
 // lib/env.ts reads these once, on first use: set them before anything calls env().
@@ -38,7 +39,9 @@ const slug = testNamespacePrefix().slice(0, 22).replace(/-+$/, "");
 // once A holds one Sandbox (4000/6000 = 0.67) B wins.
 const CAPACITY_A = { capacityCpuMillicores: 6000, capacityMemoryMiB: 12288, maxClusters: 10 };
 const CAPACITY_B = { capacityCpuMillicores: 4000, capacityMemoryMiB: 8192, maxClusters: 10 };
-const UNAVAILABLE = "No host cluster has room for this cluster right now. Try a smaller size or ask an admin to add capacity.";
+// Requests below use the template's smallest size: no advice to pick a smaller one.
+const UNAVAILABLE = noRoomMessage({ anyHostEnabled: true, smallerSizeOffered: false });
+const ALL_DISABLED = noRoomMessage({ anyHostEnabled: false, smallerSizeOffered: false });
 
 let prisma: PrismaClient;
 let team: Awaited<ReturnType<typeof createTestTeam>>;
@@ -257,10 +260,10 @@ describe("placement across two host clusters", { timeout: 240_000 }, () => {
     const pending = await request("team-dev");
     const before = await writeCounts();
     const names = new Set<string>();
-    const attempt = async (what: string) => {
+    const attempt = async (what: string, message = UNAVAILABLE) => {
       const name = `p${n + 1}`;
       names.add(name);
-      await expect(request(), what).rejects.toMatchObject({ name: "AppError", code: "UNAVAILABLE", status: 503, message: UNAVAILABLE });
+      await expect(request(), what).rejects.toMatchObject({ name: "AppError", code: "UNAVAILABLE", status: 503, message });
     };
 
     // No host carries the label.
@@ -279,10 +282,10 @@ describe("placement across two host clusters", { timeout: 240_000 }, () => {
     // Every host disabled.
     await setSelector({});
     await prisma.hostCluster.updateMany({ data: { enabled: false } });
-    await attempt("every host disabled");
+    await attempt("every host disabled", ALL_DISABLED);
 
     // Approving when nothing fits fails the same way and leaves the request pending and unplaced.
-    await expect(approveRequest(team.admin, { clusterId: pending.id })).rejects.toMatchObject({ code: "UNAVAILABLE", message: UNAVAILABLE });
+    await expect(approveRequest(team.admin, { clusterId: pending.id })).rejects.toMatchObject({ code: "UNAVAILABLE", message: ALL_DISABLED });
     expect(await prisma.virtualCluster.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ phase: "PENDING_APPROVAL", hostClusterId: null, generation: pending.generation });
 
     expect(await writeCounts()).toEqual(before);

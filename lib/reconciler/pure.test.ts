@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "./reconcile-cluster";
+import { formatDuration } from "./cluster-step";
 import { utcDay } from "./sweeps";
 
 describe("formatDuration", () => {

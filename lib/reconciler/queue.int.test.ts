@@ -4,8 +4,9 @@ import { requestCluster } from "@/lib/domain/request-cluster";
 import { RECONCILE_CHANNEL } from "@/lib/domain/enqueue";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
-import { PARKED_UNTIL, ReconcileListener, claimDue, msUntilNextDue, queueStats, releaseAllOf, releaseClaim, renewLease } from "./queue";
-import { createTestTeam, waitUntil } from "./test-support";
+import { queueStats } from "@/lib/metrics/queue-stats";
+import { PARKED_UNTIL, ReconcileListener, claimDue, holdsClaim, liveClaimByOther, msUntilNextDue, releaseAllOf, releaseClaim, renewLease } from "./queue";
+import { createTestTeam, waitUntil } from "@/scripts/testenv/fake-host";
 
 const testDb = useTestDatabase({ seeded: true });
 let prisma: PrismaClient;
@@ -61,11 +62,31 @@ describe("claiming due clusters", () => {
     const [again] = await claimDue(prisma, { owner: "next", limit: 1, leaseSeconds: 30 });
     expect(again!.id).toBe(ids[0]);
     expect(again!.lateMs).toBeGreaterThan(1_000);
+    expect(again!.token).toBe(first!.token + 1);
     // The dead worker wakes up: it can neither renew nor release.
-    expect(await renewLease(prisma, ids[0]!, "dead", 30)).toBe(false);
+    expect(await renewLease(prisma, first!, "dead", 30)).toBe(false);
     expect(await releaseClaim(prisma, first!, "dead", { requeueAfterMs: null, attempts: 0 })).toBe(false);
     expect((await prisma.virtualCluster.findUniqueOrThrow({ where: { id: ids[0] } })).leaseOwner).toBe("next");
-    expect(await renewLease(prisma, ids[0]!, "next", 30)).toBe(true);
+    expect(await renewLease(prisma, again!, "next", 30)).toBe(true);
+  });
+
+  it("fences a worker out of its own older claim once it claimed the cluster again (same owner, higher token)", async () => {
+    await resetQueue();
+    await prisma.virtualCluster.updateMany({ where: { id: { notIn: [ids[0]!] } }, data: { nextReconcileAt: PARKED_UNTIL } });
+    const [old] = await claimDue(prisma, { owner: "w", limit: 1, leaseSeconds: 1 });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const [fresh] = await claimDue(prisma, { owner: "w", limit: 1, leaseSeconds: 30 });
+    expect(fresh!.token).toBeGreaterThan(old!.token);
+    // The owner matches, the token does not: the old claim's writes are refused, the new one's land.
+    expect(await prisma.$transaction((tx) => holdsClaim(tx, ids[0]!, { owner: "w", token: old!.token }))).toBe(false);
+    expect(await prisma.$transaction((tx) => holdsClaim(tx, ids[0]!, { owner: "w", token: fresh!.token }))).toBe(true);
+    expect(await renewLease(prisma, old!, "w", 30)).toBe(false);
+    expect(await releaseClaim(prisma, old!, "w", { requeueAfterMs: null, attempts: 7 })).toBe(false);
+    expect(await liveClaimByOther(prisma, ids[0]!, { owner: "w", token: old!.token })).toBe(true);
+    expect(await liveClaimByOther(prisma, ids[0]!, { owner: "w", token: fresh!.token })).toBe(false);
+    expect(await releaseClaim(prisma, fresh!, "w", { requeueAfterMs: null, attempts: 0 })).toBe(true);
+    // Released: no live claim at all, whoever asks.
+    expect(await liveClaimByOther(prisma, ids[0]!, { owner: "w", token: old!.token })).toBe(false);
   });
 });
 

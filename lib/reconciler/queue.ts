@@ -1,6 +1,7 @@
 import pg from "pg";
 import { RECONCILE_CHANNEL } from "@/lib/domain/enqueue";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { PARKED_PHASES } from "@/lib/lifecycle/phases";
 import { log } from "@/lib/log";
 
 // The reconcile queue lives in the VirtualCluster rows themselves (docs/reconciler.md):
@@ -8,16 +9,16 @@ import { log } from "@/lib/log";
 //   attempts         failures in a row (backoff)    lastError             what went wrong, for people
 // A worker claims due rows with one compare-and-set UPDATE (FOR UPDATE SKIP LOCKED: concurrent workers
 // never block on, nor take, each other's rows), works on them while the lease holds, and releases them
-// with the time of the next visit. Every write after the claim is guarded by `leaseOwner = me`, so a
-// worker whose lease expired (it hung, or the machine paused) cannot overwrite its successor's work.
+// with the time of the next visit. Every claim increments `leaseToken` (a fencing token), and every write
+// after the claim is guarded by `leaseOwner = me AND leaseToken = mine`, so a worker whose lease expired (it
+// hung, or the machine paused) cannot overwrite its successor's work — not even when it claimed the same
+// cluster again itself.
 //
 // Times come from the database clock (`now()`), never from the workers' clocks: leases stay comparable
 // across machines. Columns are `timestamp(3)` holding UTC (Prisma's convention), hence NOW_UTC.
 
 const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
-/** Phases the reconciler never acts on: terminal ones, and those waiting for a person (approval, retry). */
-export const PARKED_PHASES = ["DELETED", "REJECTED", "EXPIRED", "PENDING_APPROVAL", "FAILED"] as const;
 const PARKED_SQL = Prisma.raw(PARKED_PHASES.map((p) => `'${p}'`).join(", "));
 
 /** "Not before the end of time": what parked rows carry in nextReconcileAt (same as requestCluster's). */
@@ -30,6 +31,8 @@ export type Claim = {
   id: string;
   /** The generation (intent) at claim time; a release notices a change made while the step ran. */
   generation: number;
+  /** The fencing token of this claim: higher than that of every earlier claim of the cluster. */
+  token: number;
   attempts: number;
   leaseUntil: Date;
   /** How late the claim is relative to nextReconcileAt, in ms (queue latency). */
@@ -42,9 +45,10 @@ export type Claim = {
  */
 export async function claimDue(db: Queryable, opts: { owner: string; limit: number; leaseSeconds: number }): Promise<Claim[]> {
   if (opts.limit <= 0) return [];
-  const rows = await db.$queryRaw<{ id: string; generation: number; attempts: number; leaseUntil: Date; lateMs: number }[]>`
+  const rows = await db.$queryRaw<{ id: string; generation: number; token: number; attempts: number; leaseUntil: Date; lateMs: number }[]>`
     UPDATE "VirtualCluster" AS v
        SET "leaseOwner" = ${opts.owner},
+           "leaseToken" = v."leaseToken" + 1,
            "leaseUntil" = ${NOW_UTC} + make_interval(secs => ${opts.leaseSeconds}::double precision)
       FROM (
         SELECT id, "nextReconcileAt" AS due
@@ -58,17 +62,20 @@ export async function claimDue(db: Queryable, opts: { owner: string; limit: numb
          FOR UPDATE SKIP LOCKED
       ) AS due
      WHERE v.id = due.id
-    RETURNING v.id, v.generation, v.attempts, v."leaseUntil",
+    RETURNING v.id, v.generation, v."leaseToken" AS token, v.attempts, v."leaseUntil",
               (EXTRACT(EPOCH FROM (${NOW_UTC} - due.due)) * 1000)::float8 AS "lateMs"`;
   return rows.map((r) => ({ ...r, lateMs: Math.max(0, Number(r.lateMs)) }));
 }
 
+/** Who holds a claim: the worker and the fencing token it claimed with. */
+export type ClaimHolder = { owner: string; token: number };
+
 /** Extends a held lease. False when the lease is no longer ours (expired and taken, or released). */
-export async function renewLease(db: Queryable, id: string, owner: string, leaseSeconds: number): Promise<boolean> {
+export async function renewLease(db: Queryable, claim: Pick<Claim, "id" | "token">, owner: string, leaseSeconds: number): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "VirtualCluster"
        SET "leaseUntil" = ${NOW_UTC} + make_interval(secs => ${leaseSeconds}::double precision)
-     WHERE id = ${id} AND "leaseOwner" = ${owner}`;
+     WHERE id = ${claim.id} AND "leaseOwner" = ${owner} AND "leaseToken" = ${claim.token}`;
   return n === 1;
 }
 
@@ -86,7 +93,7 @@ export type ReleaseResult = {
  * the row becomes due at once with attempts reset — enqueueReconcile's NOTIFY may have fired while we held
  * the lease, and its wish must not be lost under our requeue time. Returns false when the lease was lost.
  */
-export async function releaseClaim(db: Queryable, claim: Pick<Claim, "id" | "generation">, owner: string, result: ReleaseResult): Promise<boolean> {
+export async function releaseClaim(db: Queryable, claim: Pick<Claim, "id" | "generation" | "token">, owner: string, result: ReleaseResult): Promise<boolean> {
   const next =
     result.requeueAfterMs === null
       ? Prisma.sql`${PARKED_UNTIL_SQL}`
@@ -99,8 +106,34 @@ export async function releaseClaim(db: Queryable, claim: Pick<Claim, "id" | "gen
            "nextReconcileAt" = CASE WHEN generation <> ${claim.generation} THEN ${NOW_UTC} ELSE ${next} END,
            "attempts" = CASE WHEN generation <> ${claim.generation} THEN 0 ELSE ${result.attempts} END,
            "lastError" = CASE WHEN generation <> ${claim.generation} THEN "lastError" ELSE ${lastError} END
-     WHERE id = ${claim.id} AND "leaseOwner" = ${owner}`;
+     WHERE id = ${claim.id} AND "leaseOwner" = ${owner} AND "leaseToken" = ${claim.token}`;
   return n === 1;
+}
+
+/**
+ * Locks the cluster's row for the rest of transaction `tx` if `holder` still holds the claim (same owner,
+ * same fencing token), and says whether it does. While the lock is held nobody can claim the row (claimDue
+ * skips locked rows), so the writes that follow in `tx` are fenced: they land only under the live claim.
+ */
+export async function holdsClaim(tx: Queryable, clusterId: string, holder: ClaimHolder): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "VirtualCluster"
+     WHERE id = ${clusterId} AND "leaseOwner" = ${holder.owner} AND "leaseToken" = ${holder.token}
+       FOR UPDATE`;
+  return rows.length === 1;
+}
+
+/**
+ * True when some worker other than `holder` has a live (unexpired) claim on the cluster: a helm operation
+ * left pending may still be running on its behalf. lib/kube/drivers/helm.ts repairs a pending release only
+ * when this is false.
+ */
+export async function liveClaimByOther(db: Queryable, clusterId: string, holder: ClaimHolder): Promise<boolean> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "VirtualCluster"
+     WHERE id = ${clusterId} AND "leaseUntil" >= ${NOW_UTC}
+       AND NOT ("leaseOwner" = ${holder.owner} AND "leaseToken" = ${holder.token})`;
+  return rows.length === 1;
 }
 
 /** Releases every lease `owner` still holds, due now (graceful shutdown of a worker with steps cut short). */
@@ -118,34 +151,6 @@ export async function msUntilNextDue(db: Queryable): Promise<number | null> {
      WHERE phase NOT IN (${PARKED_SQL}) AND "nextReconcileAt" < ${PARKED_UNTIL_SQL}`;
   const ms = rows[0]?.ms;
   return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
-}
-
-export type QueueStats = {
-  /** Rows due now (claimable or leased). */
-  depth: number;
-  /** Rows due now that nobody holds. */
-  waiting: number;
-  /** Rows currently leased by some worker. */
-  leased: number;
-  /** Seconds since the oldest due row became due (0 when none). */
-  oldestDueAgeSeconds: number;
-};
-
-export async function queueStats(db: Queryable): Promise<QueueStats> {
-  const rows = await db.$queryRaw<{ depth: bigint | number; waiting: bigint | number; leased: bigint | number; age: number | null }[]>`
-    SELECT count(*) FILTER (WHERE "nextReconcileAt" <= ${NOW_UTC}) AS depth,
-           count(*) FILTER (WHERE "nextReconcileAt" <= ${NOW_UTC} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${NOW_UTC})) AS waiting,
-           count(*) FILTER (WHERE "leaseUntil" >= ${NOW_UTC}) AS leased,
-           (EXTRACT(EPOCH FROM (${NOW_UTC} - min("nextReconcileAt") FILTER (WHERE "nextReconcileAt" <= ${NOW_UTC}))))::float8 AS age
-      FROM "VirtualCluster"
-     WHERE phase NOT IN (${PARKED_SQL})`;
-  const r = rows[0];
-  return {
-    depth: Number(r?.depth ?? 0),
-    waiting: Number(r?.waiting ?? 0),
-    leased: Number(r?.leased ?? 0),
-    oldestDueAgeSeconds: Math.max(0, Number(r?.age ?? 0)),
-  };
 }
 
 // ───────────────────────────── LISTEN vcp_reconcile ─────────────────────────────

@@ -13,12 +13,11 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { HelmError } from "@/lib/kube/drivers/helm";
 import { createDbRegistry } from "@/lib/metrics/db-metrics";
 import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
-import { SimulatedCrash } from "./errors";
 import { PARKED_UNTIL } from "./queue";
-import type { Checkpoint } from "./reconcile-cluster";
+import type { Checkpoint } from "./step-context";
 import { approvalTimeoutSweep } from "./approval-timeout-sweep";
 import { driftSweep, dueForExpiry, expireOne, expirySweep, usageSnapshotSweep, utcDay } from "./sweeps";
-import { ConcurrencyProbe, FakeHost, createTestTeam, unavailable, waitForPhase, waitUntil } from "./test-support";
+import { ConcurrencyProbe, FakeHost, createTestTeam, unavailable, waitForPhase, waitUntil } from "@/scripts/testenv/fake-host";
 import { Worker, type WorkerOptions } from "./worker";
 
 const testDb = useTestDatabase({ seeded: true });
@@ -162,7 +161,7 @@ describe("crashes", () => {
   it("records the checkpoint sequence of a clean provisioning", async () => {
     const host = new FakeHost();
     const seen: Checkpoint[] = [];
-    startWorker(host, { hooks: { checkpoint: (name) => void seen.push(name) } });
+    startWorker(host, { probe: { at: (name) => void seen.push(name) } });
     const c = await request();
     await waitForPhase(prisma, c.id, "READY");
     expect(seen[0]).toBe("observe");
@@ -182,11 +181,11 @@ describe("crashes", () => {
       const earlier = new Set((await prisma.virtualCluster.findMany({ select: { id: true } })).map((r) => r.id));
       const doomed = startWorker(host, {
         leaseSeconds: 1,
-        hooks: {
-          checkpoint: (name, id) => {
+        probe: {
+          at: (name, id) => {
             if (!earlier.has(id) && ++calls === k) {
               crashedAt = name;
-              throw new SimulatedCrash(name);
+              return "crash";
             }
           },
         },
@@ -286,9 +285,9 @@ describe("several workers", () => {
     host.latencyMs = 20;
     host.readyDelayMs = 300;
     const probe = new ConcurrencyProbe();
-    startWorker(host, { concurrency: 3, hooks: probe.hooks, pollMs: 50 });
-    startWorker(host, { concurrency: 3, hooks: probe.hooks, pollMs: 50 });
-    startWorker(host, { concurrency: 3, hooks: probe.hooks, pollMs: 50 });
+    startWorker(host, { concurrency: 3, probe, pollMs: 50 });
+    startWorker(host, { concurrency: 3, probe, pollMs: 50 });
+    startWorker(host, { concurrency: 3, probe, pollMs: 50 });
     const cs = [];
     for (let i = 0; i < 6; i++) cs.push(await request());
     for (const c of cs) await waitForPhase(prisma, c.id, "READY", 20_000);

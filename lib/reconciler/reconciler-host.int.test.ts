@@ -19,21 +19,20 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { hostClient, type KubeClient } from "@/lib/kube/client";
 import { orNull } from "@/lib/kube/errors";
 import { readKubeconfig } from "@/lib/kube/vcluster-kubeconfig";
-import { binDir } from "@/scripts/k8s/cluster";
+import { binDir } from "@/scripts/k8s/locations";
 import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
 import { testChartRepo, throughRoute } from "@/scripts/vcluster-emulator/testing";
 import { approveRequest } from "@/lib/domain/approve-request";
 import { createTemplateVersion } from "@/lib/domain/create-template-version";
 import { hostEnforceLevel } from "@/lib/kube/host-objects";
-import { MANAGED_BY_POD_LABEL, PAUSED_ANNOTATION, PAUSED_DATE_ANNOTATION, PAUSED_REPLICAS_ANNOTATION } from "@/lib/kube/vcluster-ops";
+import { MANAGED_BY_POD_LABEL, PAUSED_ANNOTATION, PAUSED_DATE_ANNOTATION, PAUSED_REPLICAS_ANNOTATION } from "@/lib/kube/vcluster-control-plane";
 import { seedTemplates } from "@/prisma/seed-data";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
-import { SimulatedCrash } from "./errors";
 import { kubeHostOps } from "./host-ops";
 import { orphanSweep } from "./orphan-sweep";
 import { driftSweep, expirySweep } from "./sweeps";
-import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
-import { ConcurrencyProbe, createTestTeam, waitForPhase, waitUntil } from "./test-support";
+import { CLUSTER_SPEC_INCLUDE, specFromRow } from "@/lib/domain/spec-from-row";
+import { ConcurrencyProbe, createTestTeam, waitForPhase, waitUntil } from "@/scripts/testenv/fake-host";
 import { Worker, type WorkerOptions } from "./worker";
 
 // lib/env.ts reads these once, on first use: set them before anything calls env().
@@ -315,7 +314,7 @@ describe("the vcluster CLI and the portal", () => {
 
   it("leaves a control plane alone while `vcluster restore` holds it (loft.sh/restoring)", async () => {
     const probe = new ConcurrencyProbe();
-    startWorker({ hooks: probe.hooks });
+    startWorker({ probe });
     const c = await request();
     await waitForPhase(prisma, c.id, "READY", 90_000);
     const ns = c.namespace!;
@@ -392,13 +391,13 @@ describe("faults on the real host cluster", () => {
     const doomed = startWorker({
       concurrency: K,
       leaseSeconds: 2,
-      hooks: {
-        checkpoint: (name, id) => {
+      probe: {
+        at: (name, id) => {
           const count = (seen.get(id) ?? 0) + 1;
           seen.set(id, count);
           if (count === crashAt.get(id)) {
             crashed.add(id);
-            throw new SimulatedCrash(name);
+            return "crash";
           }
         },
       },
@@ -464,8 +463,8 @@ describe("faults on the real host cluster", () => {
 
   it("two workers on one queue never run a step for the same cluster concurrently", async () => {
     const probe = new ConcurrencyProbe();
-    startWorker({ concurrency: 2, hooks: probe.hooks, pollMs: 200 });
-    startWorker({ concurrency: 2, hooks: probe.hooks, pollMs: 200 });
+    startWorker({ concurrency: 2, probe, pollMs: 200 });
+    startWorker({ concurrency: 2, probe, pollMs: 200 });
     const cs = [await request(), await request(), await request()];
     for (const c of cs) await waitForPhase(prisma, c.id, "READY", 120_000);
     expect(probe.maxPerCluster).toBe(1);

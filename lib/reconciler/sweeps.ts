@@ -1,17 +1,17 @@
 import pg from "pg";
 import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
 import { applyCredentialRevocations, type RevocationResult } from "@/lib/domain/apply-credential-revocations";
-import { LIVE_PHASES, nextPhase } from "@/lib/domain/cluster-phase";
+import { LIVE_PHASES, nextPhase } from "@/lib/lifecycle/phases";
 import { SYSTEM_ACTOR } from "@/lib/domain/context";
 import { enqueueReconcile } from "@/lib/domain/enqueue";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import type { ClusterPhase } from "@/lib/generated/prisma/enums";
+import type { ClusterPhase, DesiredState } from "@/lib/generated/prisma/enums";
 import type { CredentialOps } from "@/lib/kube/vcluster-credentials";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { phaseTransitions, sweepActions } from "@/lib/metrics/registry";
 import { classifyError } from "./errors";
 import type { HostInventory, HostOpsFactory } from "./host-ops";
-import { CLUSTER_SPEC_INCLUDE, specFromRow } from "./spec-from-row";
+import { CLUSTER_SPEC_INCLUDE, specFromRow } from "@/lib/domain/spec-from-row";
 
 // Periodic sweeps (docs/reconciler.md). Each is idempotent and guarded by compare-and-set, so two workers
 // running the same sweep at once do no harm; withSweepLock() makes that rare anyway.
@@ -111,7 +111,7 @@ export type DriftResult = { checked: number; drifted: number; unreachable: numbe
  * so, and an enqueue — the reconciler recreates what is missing. When someone paused or resumed the cluster
  * with the vcluster CLI, the portal follows them (followCli) instead of undoing it.
  *
- * Cost per host: one inventory read per sweep (hostInventory in lib/kube/vcluster-ops.ts) whatever the number
+ * Cost per host: one inventory read per sweep (hostInventory in lib/kube/host-inventory.ts) whatever the number
  * of clusters, plus one observe() per *suspect* to confirm before acting. An unreachable host is skipped.
  */
 export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts: { pageSize?: number; log?: Logger } = {}): Promise<DriftResult> {
@@ -177,7 +177,7 @@ export async function driftSweep(db: PrismaClient, hostOps: HostOpsFactory, opts
   return result;
 }
 
-type DriftRow = { id: string; name: string; teamId: string; phase: ClusterPhase; generation: number; desiredState: string };
+type DriftRow = { id: string; name: string; teamId: string; phase: ClusterPhase; generation: number; desiredState: DesiredState };
 
 const leaseFree = () => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }] });
 
@@ -211,7 +211,7 @@ async function followCli(db: PrismaClient, row: DriftRow, seen: { paused: boolea
     const data: Prisma.VirtualClusterUpdateManyMutationInput = pausedOutside
       ? { desiredState: "SLEEPING", lastError: null }
       : { desiredState: "RUNNING", phase: nextPhase(row.phase, "wake"), lastError: null };
-    const n = await tx.virtualCluster.updateMany({ where: { id: row.id, phase: row.phase, generation: row.generation, desiredState: row.desiredState as never, ...leaseFree() }, data });
+    const n = await tx.virtualCluster.updateMany({ where: { id: row.id, phase: row.phase, generation: row.generation, desiredState: row.desiredState, ...leaseFree() }, data });
     if (n.count !== 1) return false;
     await recordClusterEvent(
       tx,

@@ -7,18 +7,18 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/lib/db/client";
-import { LIVE_PHASES } from "@/lib/domain/cluster-phase";
+import { LIVE_PHASES } from "@/lib/lifecycle/phases";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { sleepCluster } from "@/lib/domain/sleep-cluster";
 import { wakeCluster } from "@/lib/domain/wake-cluster";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { hostClient, type KubeClient } from "@/lib/kube/client";
-import { binDir, repoRoot } from "@/scripts/k8s/cluster";
+import { binDir, repoRoot } from "@/scripts/k8s/locations";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { startEmulator, type Emulator } from "@/scripts/vcluster-emulator/emulator";
 import { testChartRepo } from "@/scripts/vcluster-emulator/testing";
-import { createTestTeam, waitForPhase } from "./test-support";
+import { createTestTeam, waitForPhase } from "@/scripts/testenv/fake-host";
 
 // lib/env.ts reads these once, on first use (the host client of the test reads the local host's kubeconfig).
 process.env.KUBECONFIG = testKubeconfig();

@@ -1,29 +1,22 @@
 import { randomBytes } from "node:crypto";
-import http from "node:http";
+import type http from "node:http";
 import { hostname } from "node:os";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { log as rootLog, type Logger } from "@/lib/log";
-import { reconcileClaimLatency, reconcileInflight, reconcileStepDuration, reconcileSteps, registry, sweepRuns } from "@/lib/metrics/registry";
+import { reconcileClaimLatency, reconcileInflight, reconcileStepDuration, reconcileSteps } from "@/lib/metrics/registry";
 import { backoffMs } from "./backoff";
-import { SimulatedCrash, StepAborted } from "./errors";
+import { StepAborted } from "./errors";
 import { kubeHostOps, type HostOpsFactory } from "./host-ops";
-import { claimDue, msUntilNextDue, ReconcileListener, releaseAllOf, releaseClaim, renewLease, type Claim } from "./queue";
-import { reconcileCluster, type StepHooks, type StepOptions } from "./reconcile-cluster";
-import { approvalTimeoutSweep } from "./approval-timeout-sweep";
-import { orphanSweep } from "./orphan-sweep";
-import { credentialRevocationSweep, driftSweep, expirySweep, usageSnapshotSweep, withSweepLock } from "./sweeps";
+import { keepLease, type LeaseKeeper } from "./lease-keeper";
+import { closeServer, metricsAddress, serveMetrics } from "./metrics-server";
+import { claimDue, msUntilNextDue, ReconcileListener, releaseAllOf, releaseClaim, type Claim } from "./queue";
+import { reconcileCluster } from "./reconcile-cluster";
+import type { Probe, StepOptions } from "./step-context";
+import { DEFAULT_SWEEPS, SweepScheduler, type SweepIntervals } from "./sweep-scheduler";
 
 // The reconciler loop: claim due clusters (up to `concurrency` at once), run one step each while renewing
 // the lease, release with the step's verdict, sleep until the next row is due or a NOTIFY arrives. Any number
 // of workers may share one database; the lease makes each cluster's steps strictly sequential.
-
-export type WorkerHooks = StepHooks & {
-  /** A step for this cluster begins / ends (tests count concurrent steps per cluster). */
-  stepStarted?: (clusterId: string, workerId: string) => void;
-  stepFinished?: (clusterId: string, workerId: string) => void;
-};
-
-export type SweepIntervals = { expiryMs: number; driftMs: number; usageMs: number; approvalsMs: number; orphansMs: number; revocationsMs: number };
 
 export type WorkerOptions = {
   db: PrismaClient;
@@ -35,7 +28,7 @@ export type WorkerOptions = {
   /** Longest idle wait between polls when nothing is scheduled and no NOTIFY arrives. */
   pollMs?: number;
   hostOps?: HostOpsFactory;
-  hooks?: WorkerHooks;
+  probe?: Probe;
   step?: Partial<StepOptions>;
   /** Orphaned namespaces are removed this long after they were found; default 60. */
   orphanGraceMinutes?: number;
@@ -50,8 +43,6 @@ export type WorkerOptions = {
   log?: Logger;
 };
 
-export const DEFAULT_SWEEPS: SweepIntervals = { expiryMs: 30_000, driftMs: 60_000, usageMs: 60 * 60_000, approvalsMs: 5 * 60_000, orphansMs: 5 * 60_000, revocationsMs: 15_000 };
-
 /**
  * A worker id unique to this process: leases are released by owner, so two replicas sharing one id (a fixed
  * WORKER_ID in a Deployment) would release each other's leases on shutdown. WORKER_ID is only a readable prefix.
@@ -60,7 +51,7 @@ export function defaultWorkerId(prefix?: string): string {
   return `${prefix ? `${prefix}-` : ""}${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
-type Inflight = { claim: Claim; abort: AbortController; done: Promise<void> };
+type Inflight = { claim: Claim; lease: LeaseKeeper; done: Promise<void> };
 
 export class Worker {
   readonly id: string;
@@ -73,8 +64,7 @@ export class Worker {
   private readonly inflight = new Map<string, Inflight>();
   private listener: ReconcileListener | null = null;
   private metricsServer: http.Server | null = null;
-  private sweepTimers: NodeJS.Timeout[] = [];
-  private sweepsRunning = new Set<Promise<unknown>>();
+  private sweeps: SweepScheduler | null = null;
   private loopDone: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private pendingWake = false;
@@ -98,9 +88,7 @@ export class Worker {
 
   /** Where the metrics are served, e.g. http://127.0.0.1:9464/metrics (the interface actually bound). */
   get metricsAddress(): string | null {
-    const a = this.metricsServer?.address();
-    if (!a || typeof a !== "object") return null;
-    return `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}/metrics`;
+    return metricsAddress(this.metricsServer);
   }
 
   async start(): Promise<void> {
@@ -112,12 +100,16 @@ export class Worker {
     }
     if (this.opts.metricsPort) {
       // Another worker on this machine may hold the port (npm start + npm run worker): run without it.
-      await this.serveMetrics(this.opts.metricsPort, this.opts.metricsHost ?? "127.0.0.1").catch((e: Error) => {
-        this.metricsServer = null;
+      this.metricsServer = await serveMetrics(this.opts.metricsPort, this.opts.metricsHost ?? "127.0.0.1", this.log).catch((e: Error) => {
         this.log.warn({ port: this.opts.metricsPort, err: e.message }, "cannot serve worker metrics on this port (set WORKER_METRICS_PORT to another port, or 0); continuing without");
+        return null;
       });
     }
-    if (this.opts.sweeps !== false) this.startSweeps({ ...DEFAULT_SWEEPS, ...(this.opts.sweeps ?? {}) });
+    if (this.opts.sweeps !== false) {
+      const { db, hostOps, log, opts } = this;
+      this.sweeps = new SweepScheduler({ db, hostOps, log, databaseUrl: opts.databaseUrl, orphanGraceMinutes: opts.orphanGraceMinutes, approvalTimeoutHours: opts.approvalTimeoutHours });
+      this.sweeps.start({ ...DEFAULT_SWEEPS, ...(opts.sweeps ?? {}) });
+    }
     this.loopDone = this.loop();
     this.log.info({ concurrency: this.concurrency, leaseSeconds: this.leaseSeconds, listen: Boolean(this.listener) }, "reconciler worker started");
   }
@@ -161,9 +153,14 @@ export class Worker {
           claimed = claims.length;
           for (const c of claims) {
             // Our own lease can run out while a step waits on an unreachable database; claiming the cluster
-            // again must not start a second step of it beside the first (which still holds its abort signal).
-            if (this.inflight.has(c.id)) this.log.warn({ clusterId: c.id }, "claimed a cluster this worker is still reconciling; leaving it to the running step");
-            else this.runStep(c);
+            // again must not start a second step of it beside the first. The new claim fenced the old step out
+            // (its token is stale): end it now, and hand the cluster back for a fresh step shortly.
+            const running = this.inflight.get(c.id);
+            if (running) {
+              this.log.warn({ clusterId: c.id, token: c.token }, "claimed a cluster this worker is still reconciling under an older claim; aborting that step and requeueing");
+              running.lease.abort(new StepAborted("lease-lost"));
+              await releaseClaim(this.db, c, this.id, { requeueAfterMs: 1_000, attempts: c.attempts });
+            } else this.runStep(c);
           }
         }
         dbFailures = 0;
@@ -185,33 +182,13 @@ export class Worker {
   }
 
   private runStep(claim: Claim): void {
-    const abort = new AbortController();
     const started = performance.now();
     this.stats.claims++;
     reconcileClaimLatency.observe(claim.lateMs / 1000);
     reconcileInflight.inc();
-    this.opts.hooks?.stepStarted?.(claim.id, this.id);
+    this.opts.probe?.stepStarted?.(claim.id, this.id);
     const log = this.log.child({ clusterId: claim.id });
-    const renewEvery = Math.max(200, (this.leaseSeconds * 1000) / 3);
-    let renewedAt = Date.now();
-    const renewal = setInterval(() => {
-      renewLease(this.db, claim.id, this.id, this.leaseSeconds)
-        .then((ok) => {
-          if (ok) renewedAt = Date.now();
-          else if (!abort.signal.aborted) {
-            log.warn("lease lost during a step; abandoning it");
-            abort.abort(new StepAborted("lease-lost"));
-          }
-        })
-        .catch((e: Error) => {
-          // The database is unreachable: once the lease may have run out, another worker may own the cluster.
-          // Stop before that, rather than act on a claim that is no longer ours.
-          if (Date.now() - renewedAt >= this.leaseSeconds * 1000 * 0.8 && !abort.signal.aborted) {
-            log.warn({ err: e.message }, "lease could not be renewed before it runs out; abandoning the step");
-            abort.abort(new StepAborted("lease-lost"));
-          } else log.warn({ err: e.message }, "lease renewal failed; retrying");
-        });
-    }, renewEvery);
+    const lease = keepLease(this.db, claim, this.id, this.leaseSeconds, log);
 
     const done = (async () => {
       let intent = "none";
@@ -222,8 +199,8 @@ export class Worker {
           owner: this.id,
           claim,
           hostOps: this.hostOps,
-          signal: abort.signal,
-          hooks: this.opts.hooks,
+          signal: lease.signal,
+          probe: this.opts.probe,
           options: this.opts.step,
           log,
         });
@@ -234,16 +211,16 @@ export class Worker {
         }
         outcome = result.outcome;
         if (this.state === "killed") return; // a dead process writes nothing
-        await this.opts.hooks?.checkpoint?.("release", claim.id);
-        const released = await releaseClaim(this.db, { id: claim.id, generation: result.generation }, this.id, result.result);
+        if ((await this.opts.probe?.at?.("release", claim.id)) === "crash") throw new StepAborted("crashed");
+        const released = await releaseClaim(this.db, { ...claim, generation: result.generation }, this.id, result.result);
         if (!released) log.warn("lease was lost before release; the step's verdict is dropped");
         const level = result.outcome === "retry" || result.outcome === "failed" ? "warn" : "debug";
         log[level]({ intent, outcome, note: result.note, requeueAfterMs: result.result.requeueAfterMs, attempts: result.result.attempts, lastError: result.result.lastError }, `step ${intent}: ${outcome}`);
       } catch (e) {
-        if (e instanceof SimulatedCrash) {
+        if (e instanceof StepAborted && e.reason === "crashed") {
           this.stats.crashes++;
           outcome = "crashed";
-          log.warn({ checkpoint: e.checkpoint }, "simulated crash: leaving the lease to expire");
+          log.warn("crashed by the probe: leaving the lease to expire");
           return;
         }
         if (e instanceof StepAborted) {
@@ -259,79 +236,18 @@ export class Worker {
           await releaseClaim(this.db, claim, this.id, { requeueAfterMs: backoffMs(claim.attempts + 1), attempts: claim.attempts + 1, lastError: `Internal error: ${(e as Error).message}` }).catch(() => {});
         }
       } finally {
-        clearInterval(renewal);
+        lease.stop();
         this.stats.steps++;
         reconcileSteps.inc({ intent, outcome });
         reconcileStepDuration.observe({ intent }, (performance.now() - started) / 1000);
         reconcileInflight.dec();
-        this.opts.hooks?.stepFinished?.(claim.id, this.id);
+        this.opts.probe?.stepFinished?.(claim.id, this.id);
         // Only our own entry: never another run's.
-        if (this.inflight.get(claim.id)?.abort === abort) this.inflight.delete(claim.id);
+        if (this.inflight.get(claim.id)?.lease === lease) this.inflight.delete(claim.id);
         this.kick();
       }
     })();
-    this.inflight.set(claim.id, { claim, abort, done });
-  }
-
-  // ───────────────────────────── sweeps ─────────────────────────────
-
-  private startSweeps(iv: SweepIntervals): void {
-    const schedule = (name: string, every: number, fn: () => Promise<unknown>, initialDelay: number) => {
-      if (!every || every <= 0) return;
-      const run = () => {
-        if (this.state !== "running") return;
-        const p = this.runSweep(name, fn).finally(() => {
-          this.sweepsRunning.delete(p);
-          if (this.state === "running") this.sweepTimers.push(setTimeout(run, every));
-        });
-        this.sweepsRunning.add(p);
-      };
-      this.sweepTimers.push(setTimeout(run, initialDelay));
-    };
-    schedule("expiry", iv.expiryMs, () => expirySweep(this.db, { log: this.log }), 1_000);
-    schedule("drift", iv.driftMs, () => driftSweep(this.db, this.hostOps, { log: this.log }), Math.min(iv.driftMs, 15_000));
-    schedule("usage", iv.usageMs, () => usageSnapshotSweep(this.db), 2_000);
-    schedule("orphans", iv.orphansMs, () => orphanSweep(this.db, this.hostOps, { graceMs: (this.opts.orphanGraceMinutes ?? 60) * 60_000, log: this.log }), 30_000);
-    // Short: a woken cluster must refuse revoked people's tokens soon after it is READY again.
-    schedule("revocations", iv.revocationsMs, () => credentialRevocationSweep(this.db, { log: this.log }), 3_000);
-    schedule("approvals", iv.approvalsMs, () => approvalTimeoutSweep(this.db, { timeoutHours: this.opts.approvalTimeoutHours ?? 168, log: this.log }), 5_000);
-  }
-
-  private async runSweep(name: string, fn: () => Promise<unknown>): Promise<void> {
-    try {
-      const url = this.opts.databaseUrl;
-      const result = url ? await withSweepLock(url, name, fn) : await fn();
-      sweepRuns.inc({ sweep: name, outcome: result === null ? "skipped" : "ok" });
-      if (result !== null) this.log.debug({ sweep: name, result }, `sweep ${name} done`);
-    } catch (e) {
-      sweepRuns.inc({ sweep: name, outcome: "error" });
-      this.log.warn({ sweep: name, err: (e as Error).message }, `sweep ${name} failed; it runs again at the next interval`);
-    }
-  }
-
-  // ───────────────────────────── metrics ─────────────────────────────
-
-  private serveMetrics(port: number, host: string): Promise<void> {
-    const server = http.createServer((req, res) => {
-      if (req.method !== "GET" || (req.url !== "/metrics" && req.url !== "/")) {
-        res.writeHead(404).end();
-        return;
-      }
-      registry
-        .metrics()
-        .then((body) => res.writeHead(200, { "Content-Type": registry.contentType }).end(body))
-        .catch((e: Error) => res.writeHead(500).end(e.message));
-    });
-    this.metricsServer = server;
-    return new Promise((resolve, reject) => {
-      server.once("error", reject);
-      // Loopback by default: the endpoint has no authentication of its own.
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        this.log.info({ metrics: this.metricsAddress }, "worker metrics served");
-        resolve();
-      });
-    });
+    this.inflight.set(claim.id, { claim, lease, done });
   }
 
   // ───────────────────────────── shutdown ─────────────────────────────
@@ -344,17 +260,17 @@ export class Worker {
     if (this.state !== "running") return;
     this.state = "stopping";
     this.kick();
-    for (const t of this.sweepTimers) clearTimeout(t);
+    const sweepsStopped = this.sweeps?.stop();
     await this.loopDone;
     const all = Promise.all([...this.inflight.values()].map((f) => f.done));
     const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref())]);
     if (timedOut) {
       this.log.warn({ inflight: this.inflight.size }, "steps still running at shutdown; aborting them and releasing their clusters");
-      for (const f of this.inflight.values()) f.abort.abort(new StepAborted("stopping"));
+      for (const f of this.inflight.values()) f.lease.abort(new StepAborted("stopping"));
       await Promise.race([all, new Promise((r) => setTimeout(r, 2_000).unref())]);
       await releaseAllOf(this.db, this.id).catch(() => {});
     }
-    await Promise.race([Promise.all([...this.sweepsRunning]), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await sweepsStopped;
     await this.close();
     this.state = "stopped";
     this.log.info(this.stats, "reconciler worker stopped");
@@ -368,8 +284,8 @@ export class Worker {
     if (this.state === "stopped" || this.state === "killed") return;
     this.state = "killed";
     this.kick();
-    for (const t of this.sweepTimers) clearTimeout(t);
-    for (const f of this.inflight.values()) f.abort.abort(new StepAborted("killed"));
+    void this.sweeps?.stop(0);
+    for (const f of this.inflight.values()) f.lease.abort(new StepAborted("killed"));
     await this.loopDone;
     await Promise.race([Promise.all([...this.inflight.values()].map((f) => f.done)), new Promise((r) => setTimeout(r, 10_000).unref())]);
     await this.close();
@@ -380,6 +296,6 @@ export class Worker {
     this.listener = null;
     const server = this.metricsServer;
     this.metricsServer = null;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    await closeServer(server);
   }
 }

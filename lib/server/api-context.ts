@@ -2,7 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { authenticateApiToken, invalidToken, parseBearer } from "@/lib/auth/api-token";
 import { type ApiTokenScope, requireScope } from "@/lib/auth/api-token-scopes";
-import { type CurrentUser, loadCurrentUser, requireUser } from "@/lib/auth/session";
+import type { Session } from "next-auth";
+import { auth } from "@/lib/auth/config";
+import { type CurrentUser, loadCurrentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import type { DomainContext } from "@/lib/domain/context";
 import { AppError, isAppError } from "@/lib/errors";
@@ -17,7 +19,8 @@ export const FAILED_TOKEN_PER_MINUTE = 10;
  * The DomainContext of an /api/v1 request. With an `Authorization` header: a personal API token
  * (`Bearer vcp_…`), read from the Request itself, so it works wherever the handler is called; the token
  * must hold `requiredScope` (403 naming it otherwise). Without one: the browser session (Auth.js cookie),
- * where state-changing methods must come from the portal's own origin; scopes do not apply to sessions.
+ * where state-changing methods must come from the portal's own origin (docs/api.md "Authentication"); a
+ * session has every scope of its person, so the scope is not checked for it.
  * Routes do not call this themselves: `v1Route` (lib/server/api-route.ts) does, with the scope the route declares.
  */
 export async function apiContext(req: Request, requiredScope: ApiTokenScope): Promise<DomainContext> {
@@ -63,7 +66,21 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 async function userFromSession(req: Request): Promise<CurrentUser> {
   if (!SAFE_METHODS.has(req.method.toUpperCase()) && !sameOrigin(req))
     throw new AppError("FORBIDDEN", "Cross-site requests are refused. Use an API token (Authorization: Bearer …) from scripts.");
-  return requireUser();
+  const userId = (await sessionOf(req))?.user?.id;
+  const user = userId ? await loadCurrentUser(db(), userId) : null;
+  if (!user) throw new AppError("UNAUTHENTICATED", "Please sign in, or send an API token (Authorization: Bearer …).");
+  return user;
+}
+
+/**
+ * The Auth.js session of this Request's cookie, through the configuration's callbacks (the absolute
+ * lifetime is checked there). Read from the Request rather than next/headers, so the handler works wherever
+ * it is called, and the integration tests drive it with a real sign-in cookie. Auth.js reads a request this
+ * way when given `{ req, res }`; `res` only collects the refreshed cookie, which a JSON answer does not need.
+ */
+function sessionOf(req: Request): Promise<Session | null> {
+  const readSession = auth as unknown as (ctx: { req: Request; res: { headers: Headers } }) => Promise<Session | null>;
+  return readSession({ req, res: { headers: new Headers() } });
 }
 
 /** Origin (or, without it, Sec-Fetch-Site) must match the host the request was sent to. */

@@ -1,5 +1,5 @@
 // vcluster.yaml settings that widen what a virtual cluster may do on its HOST — beyond its own namespace and the
-// tenant role the portal holds there (deploy/rbac/tenant-clusterrole.yaml). A template version that uses one is
+// tenant role the portal holds there (deploy/helm/vcluster-portal/templates/rbac-tenant.yaml). A template version that uses one is
 // refused when it is saved unless an admin marks it `privileged` (TemplateVersion.privileged), which the template
 // page, the catalog card and the audit event `template.version.create` show. Pure and small: usable in the browser.
 //

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureVclusterCharts, serveChartRepository, VCLUSTER_CHART_VERSIONS, type ChartRepository } from './chart-repo';
-import { binDir, ensureBuilt } from './cluster';
+import { ensureBuilt } from './binaries';
+import { binDir } from './locations';
 
 const run = promisify(execFile);
 let repo: ChartRepository;

@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { binDir, cacheDir, goAvailable, repoRoot } from './cluster';
+import { goAvailable } from './binaries';
+import { binDir, cacheDir, repoRoot } from './locations';
 
 /** The vcluster chart versions the portal supports (the charts script is run with exactly these). */
 export const VCLUSTER_CHART_VERSIONS = ['0.30.0', '0.36.1'] as const;

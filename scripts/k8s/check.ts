@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
-import { kubeconfigPath } from './cluster';
+import { kubeconfigPath } from './locations';
 import { parseArgs } from './args';
 
 export interface Clients {

@@ -1,13 +1,15 @@
 /**
  * Integration test: a real local control plane (etcd, kube-apiserver, kube-controller-manager,
- * kube-scheduler, kwok) started by scripts/k8s/cluster.ts behaves like a Kubernetes cluster.
+ * kube-scheduler, kwok) started by scripts/k8s/lifecycle.ts behaves like a Kubernetes cluster.
  * First run builds the binaries (scripts/k8s/build.sh, ~20-40 min cold on 2 cores); later runs
  * take ~20 s to start.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterStatus, downCluster, processRss, upCluster, type UpResult } from './cluster';
+import { downCluster, upCluster, type UpResult } from './lifecycle';
+import { processRss } from './processes';
+import { clusterStatus } from './status';
 import {
   checkNamespaceDeletion,
   eventually,
@@ -23,7 +25,10 @@ import {
   uniqueName,
 } from './check';
 
-const NAME = 'test-k8s';
+// Its own instance 100 above the tier's `test` cluster (VCP_TEST_PORT_BASE), so runs with their own bases never meet.
+const TEST_BASE = Number(process.env.VCP_TEST_PORT_BASE) || 17400;
+const PORT_BASE = TEST_BASE + 100;
+const NAME = TEST_BASE === 17400 ? 'test-k8s' : `test-k8s-${PORT_BASE}`;
 
 /** A quota that never fills in is the controller's story: attach what kube-controller-manager said about it. */
 function withQuotaControllerLog(e: unknown): never {
@@ -36,7 +41,7 @@ let c: Clients;
 
 describe('local kubernetes host cluster', () => {
   beforeAll(async () => {
-    up = await upCluster({ name: NAME, log: (l) => console.log(l) });
+    up = await upCluster({ name: NAME, portBase: PORT_BASE, log: (l) => console.log(l) });
     c = clientsFor(up.kubeconfig);
   }, 60 * 60_000);
 
@@ -51,6 +56,7 @@ describe('local kubernetes host cluster', () => {
     const st = await clusterStatus(NAME);
     expect(st.state).toBe('ready');
     const again = await upCluster({ name: NAME });
+    expect(again.portBase).toBe(PORT_BASE);
     expect(again.reused).toBe(true);
     expect(again.kubeconfig).toBe(up.kubeconfig);
     expect(Object.keys(processRss(NAME)).sort()).toEqual(

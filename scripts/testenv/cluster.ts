@@ -1,4 +1,4 @@
-// The local host cluster `test` for the integration and e2e tiers (scripts/k8s/cluster.ts).
+// The local host cluster `test` for the integration and e2e tiers (scripts/k8s/lifecycle.ts).
 // Started, or reused when already running. Several test runs may share it (parallel sessions, or
 // scripts/test-all.ts running both tiers), so each run registers as a user of it (a pid file), and the
 // cluster is stopped afterwards only by a run that started it while no other live run still uses it.
@@ -10,7 +10,7 @@ import { clusterUsers } from "./cluster-users";
 const portBase = Number(process.env.VCP_TEST_PORT_BASE) || 17400;
 export const TEST_CLUSTER = { name: portBase === 17400 ? "test" : `test-${portBase}`, portBase } as const;
 
-type ClusterModule = typeof import("../k8s/cluster");
+type ClusterModule = typeof import("../k8s/lifecycle") & typeof import("../k8s/status");
 
 const HOW_TO =
   "The integration and e2e tiers need the local Kubernetes host cluster. Build and start it once with " +
@@ -19,9 +19,10 @@ const HOW_TO =
 
 async function loadClusterModule(): Promise<ClusterModule> {
   try {
-    return await import("../k8s/cluster");
+    const [lifecycle, status] = await Promise.all([import("../k8s/lifecycle"), import("../k8s/status")]);
+    return { ...lifecycle, ...status };
   } catch (err) {
-    throw new Error(`Cannot load scripts/k8s/cluster.ts (${(err as Error).message}). ${HOW_TO}`);
+    throw new Error(`Cannot load scripts/k8s/lifecycle.ts (${(err as Error).message}). ${HOW_TO}`);
   }
 }
 

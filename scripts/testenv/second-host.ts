@@ -4,8 +4,8 @@
 // is stopped by the last live user — so two runs of the same file never pull it out from under each other.
 // Set VCP_KEEP_TEST_CLUSTER=1 to keep it running for faster reruns (`npm run k8s:down -- --name test-b`).
 //
-// Port base 18600 (override: VCP_TEST_B_PORT_BASE): 16400 is `dev`, 17400 `test`, and 18400 is already taken
-// by scripts/k8s/cluster.int.test.ts (`test-k8s`) and by ad-hoc instances such as `bench`.
+// Port base 18600 (override: VCP_TEST_B_PORT_BASE): 17400 is `test`, 17500 `test-k8s` (scripts/k8s/cluster.int.test.ts),
+// and 18400 is taken by ad-hoc instances such as `bench`.
 import { clusterUsers } from "./cluster-users";
 
 const portBaseB = Number(process.env.VCP_TEST_B_PORT_BASE) || 18600;
@@ -26,7 +26,7 @@ export interface SecondHost {
 const defaultLog = (line: string) => console.error(`[testenv ${SECOND_HOST.name}] ${line}`);
 
 export async function upSecondHost(log: (line: string) => void = defaultLog): Promise<SecondHost> {
-  const k8s = await import("../k8s/cluster");
+  const k8s = await import("../k8s/lifecycle");
   if (!process.env.PATH?.split(":").includes("/usr/local/go/bin")) process.env.PATH = `${process.env.PATH ?? ""}:/usr/local/go/bin`;
   const unregister = users.register();
   let res: Awaited<ReturnType<typeof k8s.upCluster>>;

@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { ApiextensionsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { parseArgs } from "../k8s/args";
-import { DEFAULT_API_SERVER_ENV, VirtualApiServer, rssKiB, startEmulatorEtcd } from "./emulator";
+import { DEFAULT_API_SERVER_ENV, VirtualApiServer, startEmulatorEtcd } from "./api-server";
+import { rssKiB } from "./processes";
 import { adminKubeconfig } from "./pki";
 
 const VARIANTS: Record<string, { args: string[]; env: Record<string, string> }> = {

@@ -8,7 +8,8 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
 import { kubeClientFromConfig, type KubeClient } from "@/lib/kube/client";
 import { namespaceName, newNamespaceSuffix, releaseName, type ClusterSpec } from "@/lib/kube/cluster-spec";
-import { binDir, upCluster } from "../k8s/cluster";
+import { upCluster } from "../k8s/lifecycle";
+import { binDir } from "../k8s/locations";
 import { IN_POD_SERVER, type Emulator } from "./emulator";
 
 /**

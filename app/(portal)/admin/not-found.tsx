@@ -1,17 +1,5 @@
-import Link from "next/link";
-import { EmptyState } from "@/components/ui/empty-state";
-import { buttonClasses } from "@/components/ui/button";
+import { NotFoundMessage } from "@/components/layout/not-found-message";
 
 export default function AdminNotFound() {
-  return (
-    <EmptyState
-      title="Page not found"
-      description="This page does not exist, or you do not have access to it."
-      action={
-        <Link href="/" className={buttonClasses({ variant: "secondary" })}>
-          Back to my clusters
-        </Link>
-      }
-    />
-  );
+  return <NotFoundMessage title="Page not found">This page does not exist, or you do not have access to it.</NotFoundMessage>;
 }

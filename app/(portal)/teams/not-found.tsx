@@ -1,17 +1,5 @@
-import Link from "next/link";
-import { EmptyState } from "@/components/ui/empty-state";
-import { buttonClasses } from "@/components/ui/button";
+import { NotFoundMessage } from "@/components/layout/not-found-message";
 
 export default function TeamNotFound() {
-  return (
-    <EmptyState
-      title="Team not found"
-      description="There is no such team, or you are not one of its members."
-      action={
-        <Link href="/" className={buttonClasses({ variant: "secondary" })}>
-          Back to my clusters
-        </Link>
-      }
-    />
-  );
+  return <NotFoundMessage title="Team not found">There is no such team, or you are not one of its members.</NotFoundMessage>;
 }

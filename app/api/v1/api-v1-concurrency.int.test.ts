@@ -8,7 +8,7 @@ vi.mock("server-only", () => ({}));
 const { POST: createCluster } = await import("@/app/api/v1/clusters/route");
 const { createApiToken } = await import("@/lib/domain/create-api-token");
 const { SYSTEM_ACTOR } = await import("@/lib/domain/context");
-const { LIVE_PHASES } = await import("@/lib/domain/cluster-phase");
+const { LIVE_PHASES } = await import("@/lib/lifecycle/phases");
 
 const testDb = useTestDatabase({ seeded: true });
 let token: string;

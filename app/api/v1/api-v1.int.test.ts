@@ -111,7 +111,11 @@ describe("/api/v1/clusters with an API token", () => {
       allowed: { delete: true, sleep: false },
     });
     expect(Object.keys(body).sort()).toEqual(
-      ["allowed", "createdAt", "desiredState", "expiresAt", "hostName", "id", "lastError", "name", "namespace", "owner", "parameters", "phase", "phaseLabel", "readyAt", "resources", "team", "template"].sort(),
+      [
+        ...["allowed", "createdAt", "desiredState", "expiresAt", "hostName", "id", "lastError", "name", "namespace", "owner", "parameters", "phase", "phaseLabel", "readyAt", "resources", "team", "template"],
+        // Added when the cluster page moved onto /api/v1: what the page shows besides.
+        ...["activity", "events", "kubeconfigFilename", "kubeconfigValidity", "maxExtendHours", "rejection", "releaseName", "steps", "yourCredential"],
+      ].sort(),
     );
     // Audited as the token's owner, with the caller's address.
     const audit = await testDb.prisma().auditEvent.findFirstOrThrow({ where: { action: "cluster.request", targetId: clusterId } });

@@ -9,18 +9,10 @@ import { TEST_CHART_VERSION, clientFor, helmBin, testChartRepo, testHostKubeconf
 import { LIMIT_RANGE_NAME, RESOURCE_QUOTA_NAME } from "../host-objects";
 import { applyAll, deleteIfExists, getOrNull, loadManifests } from "../apply";
 import type { KubeClient } from "../client";
-import {
-  MANAGED_BY_POD_LABEL,
-  PAUSED_ANNOTATION,
-  PAUSED_DATE_ANNOTATION,
-  PAUSED_REPLICAS_ANNOTATION,
-  deleteAll,
-  ensureHostObjects,
-  observe,
-  removeWorkloadPods,
-  sleep,
-  wake,
-} from "../vcluster-ops";
+import { ensureHostObjects } from "../ensure-host-objects";
+import { MANAGED_BY_POD_LABEL, PAUSED_ANNOTATION, PAUSED_DATE_ANNOTATION, PAUSED_REPLICAS_ANNOTATION, observe } from "../vcluster-control-plane";
+import { deleteAll } from "../vcluster-delete";
+import { removeWorkloadPods, sleep, wake } from "../vcluster-sleep";
 import { driverFor } from "./driver-for";
 import { FluxDriver, FluxDriverError, HELM_RELEASE_API, HELM_REPOSITORY_API, helmRepositoryName, type HelmReleaseObject } from "./flux";
 import { HelmDriver, HelmError } from "./helm";

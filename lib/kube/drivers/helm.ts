@@ -7,11 +7,16 @@ import { env } from "@/lib/env";
 import type { KubeClient } from "../client";
 import type { ChartRef, ClusterSpec } from "../cluster-spec";
 import { buildVclusterValues } from "../host-objects";
-import type { DriverStatus, ProvisioningDriver } from "./types";
+import type { DriverStatus, InstallOptions, ProvisioningDriver } from "./types";
 
 // Runs the helm CLI: `helm upgrade --install <release> <chart> --repo <repo> --version <v> --values <file>
 // --namespace <ns> --kubeconfig <file> --timeout <t> --wait=false`. Idempotent: upgrade --install of the same
-// values is a no-op revision; a release left `pending-*` by a crash is repaired before retrying.
+// values is a no-op revision; a release left `pending-*` by a crash is repaired before retrying, once nobody
+// else can be working on it (InstallOptions.releaseAbandoned). When the client carries a signal (a reconcile
+// step's) the helm process is terminated the moment it aborts (SIGTERM, SIGKILL 5 s later).
+
+/** How long helm gets to exit after SIGTERM before it is killed. */
+const HELM_KILL_GRACE_MS = 5_000;
 
 export class HelmError extends Error {
   constructor(
@@ -105,15 +110,28 @@ export class HelmDriver implements ProvisioningDriver {
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
     delete childEnv.KUBECONFIG; // only --kubeconfig (or the pod's service account when in-cluster)
     const command = `helm ${args.slice(0, 2).join(" ")}`;
+    const signal = this.client.signal;
+    signal?.throwIfAborted();
     try {
       return await new Promise<string>((resolve, reject) => {
-        execFile(this.helmBin, full, { env: childEnv, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        let killTimer: NodeJS.Timeout | undefined;
+        const child = execFile(this.helmBin, full, { env: childEnv, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+          clearTimeout(killTimer);
+          signal?.removeEventListener("abort", onAbort);
+          if (signal?.aborted) return reject(signal.reason);
           if (!err) return resolve(stdout);
           const e = err as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
           if (e.code === "ENOENT") return reject(new HelmError(`helm binary not found at "${this.helmBin}" (set HELM_BIN)`, null, command));
           if (e.killed) return reject(new HelmError(`${command} timed out after ${Math.round(timeoutMs / 1000)}s`, null, command));
           reject(new HelmError(readableHelmError(stderr || e.message), typeof e.code === "number" ? e.code : null, command));
         });
+        // SIGTERM first: helm then marks an interrupted install/upgrade failed instead of leaving it pending.
+        const onAbort = () => {
+          child.kill("SIGTERM");
+          killTimer = setTimeout(() => child.kill("SIGKILL"), HELM_KILL_GRACE_MS);
+          killTimer.unref();
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
       });
     } finally {
       await kubeconfig.cleanup();
@@ -131,10 +149,10 @@ export class HelmDriver implements ProvisioningDriver {
     }
   }
 
-  async install(spec: ClusterSpec): Promise<void> {
+  async install(spec: ClusterSpec, opts: InstallOptions = {}): Promise<void> {
     const current = await this.release(spec);
     const status = current?.info?.status;
-    if (status && status.startsWith("pending-")) await this.repairPending(spec, current!);
+    if (status && status.startsWith("pending-")) await this.repairPending(spec, current!, opts);
 
     const dir = await mkdtemp(path.join(tmpdir(), "vcp-helm-"));
     const valuesFile = path.join(dir, "values.yaml");
@@ -164,12 +182,13 @@ export class HelmDriver implements ProvisioningDriver {
 
   /**
    * A crash (ours or helm's) during install/upgrade leaves the release `pending-*` and helm refuses further
-   * operations. Once older than the timeout nobody is working on it any more: roll back an upgrade, remove a
-   * first install. Younger than that: report and let the reconciler retry later.
+   * operations. Abandoned — the caller says nobody else can be working on it (the reconciler: no other live
+   * claim on the cluster; docs/reconciler.md) — it is repaired: an upgrade rolled back, a first install
+   * removed. Otherwise: report and let the caller retry later. The decision never compares helm's timestamps
+   * with this machine's clock, which may be skewed against the machine that ran helm.
    */
-  private async repairPending(spec: ClusterSpec, rel: HelmStatusJson): Promise<void> {
-    const since = rel.info?.last_deployed ? Date.parse(rel.info.last_deployed) : 0;
-    if (Date.now() - since < this.timeoutSeconds * 1000) {
+  private async repairPending(spec: ClusterSpec, rel: HelmStatusJson, opts: InstallOptions): Promise<void> {
+    if (!(await opts.releaseAbandoned?.())) {
       throw new HelmError(`release ${spec.releaseName} is ${rel.info?.status} (another helm operation is in progress); retrying later`, null, "helm status");
     }
     if (rel.info?.status === "pending-install" || rel.version <= 1) {

@@ -9,13 +9,22 @@ export interface DriverStatus {
   message?: string;
 }
 
+export interface InstallOptions {
+  /**
+   * Whether nobody else can be working on this release (the reconciler: no live claim on the cluster other
+   * than the caller's). Decides whether a release left `pending-*` is repaired now. Without it, a pending
+   * release is reported as busy and the caller retries.
+   */
+  releaseAbandoned?: () => Promise<boolean>;
+}
+
 /**
  * How the vcluster chart gets onto a host. Every method is idempotent and safe to call again after a crash;
- * none waits for the virtual cluster to come up (lib/kube/vcluster-ops.ts observe() tells that).
+ * none waits for the virtual cluster to come up (lib/kube/vcluster-control-plane.ts observe() tells that).
  */
 export interface ProvisioningDriver {
   readonly name: "helm" | "flux";
-  install(spec: ClusterSpec): Promise<void>;
+  install(spec: ClusterSpec, opts?: InstallOptions): Promise<void>;
   status(spec: ClusterSpec): Promise<DriverStatus>;
   uninstall(spec: ClusterSpec): Promise<{ gone: boolean }>;
 }

@@ -2,18 +2,35 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ScrollText } from "lucide-react";
 import { AuditDetails } from "@/components/admin/audit-details";
-import { FilterForm, FilterInput } from "@/components/admin/filter-form";
+import { AuditFilter } from "@/components/admin/audit-filter";
+import { AuditTarget } from "@/components/admin/audit-target";
 import { PageHeader } from "@/components/admin/page-header";
 import { Pager } from "@/components/admin/pager";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { auditActionNames, listAuditEvents } from "@/lib/domain/list-audit-events";
-import { adminContext, firstParams, pageOrFilterError } from "../guard";
+import { type FieldErrors, isAppError } from "@/lib/errors";
+import { adminContext, firstParams } from "../guard";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 const FILTERS = ["actor", "team", "action", "from", "to"] as const;
+
+/** Refused URL filters are shown on their own fields; the page says which ones (paging tokens have no field). */
+async function eventsOrFieldErrors(page: ReturnType<typeof listAuditEvents>) {
+  try {
+    return { page: await page, error: null, fieldErrors: undefined };
+  } catch (e) {
+    if (!isAppError(e) || e.code !== "VALIDATION") throw e;
+    const fieldErrors: FieldErrors = e.fieldErrors ?? {};
+    const hidden = Object.entries(fieldErrors).filter(([k]) => !(FILTERS as readonly string[]).includes(k));
+    const shown = Object.keys(fieldErrors).filter((k) => (FILTERS as readonly string[]).includes(k));
+    const error = [shown.length ? `Correct the marked filter${shown.length === 1 ? "" : "s"} above.` : "", ...hidden.map(([, m]) => m.join(" "))].filter(Boolean).join(" ");
+    return { page: null, error, fieldErrors };
+  }
+}
 
 const actionTone = (action: string) =>
   action.includes("reject") || action.includes("delete") || action.includes("disable") || action.includes("deprecate") ? "warning" : action.includes("approve") || action.includes("create") ? "success" : "neutral";
@@ -23,25 +40,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = firstParams(await searchParams);
   const [actions, result] = await Promise.all([
     auditActionNames(ctx),
-    pageOrFilterError(listAuditEvents(ctx, params)),
+    eventsOrFieldErrors(listAuditEvents(ctx, params)),
   ]);
   const active = FILTERS.some((k) => params[k]);
 
   return (
     <div>
       <PageHeader title="Audit log" description="Who did what, when and from where. Append-only: entries cannot be changed or deleted." />
-      <FilterForm action="/admin/audit" active={active} label="Filter audit events">
-        <FilterInput name="actor" label="Actor e-mail" defaultValue={params.actor} placeholder="admin@example.com" />
-        <FilterInput name="team" label="Team (slug)" defaultValue={params.team} placeholder="payments" />
-        <FilterInput name="action" label="Action" defaultValue={params.action} placeholder="sleep, cluster or cluster.sleep" list="audit-actions" />
-        <datalist id="audit-actions">
-          {actions.map((a) => (
-            <option key={a} value={a} />
-          ))}
-        </datalist>
-        <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={params.from} className="min-w-40 flex-none" />
-        <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={params.to} className="min-w-40 flex-none" />
-      </FilterForm>
+      <AuditFilter params={params} actions={actions} errors={result.fieldErrors} active={active} />
 
       <Card className="mt-4 overflow-hidden">
         {result.error ? (
@@ -49,7 +55,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         ) : result.page!.items.length === 0 ? (
           <EmptyState className="m-4" icon={<ScrollText className="size-5" />} title="No audit events match" description={active ? "Try a wider date range or fewer filters." : "Nothing has happened yet."} />
         ) : (
-          <div className="overflow-x-auto">
+          <TableScroll label="Audit events">
             <table className="w-full text-left text-sm" data-testid="audit-table">
               <caption className="sr-only">Audit events, newest first</caption>
               <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
@@ -73,7 +79,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       {e.actorEmail ? (
                         <Link href={`/admin/audit?actor=${encodeURIComponent(e.actorEmail)}`} className="hover:underline">{e.actorEmail}</Link>
                       ) : (
-                        <span className="text-slate-400">unknown</span>
+                        <span className="text-slate-500 dark:text-slate-400">unknown</span>
                       )}
                     </td>
                     <td className="px-4 py-2">
@@ -82,16 +88,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       </Link>
                     </td>
                     <td className="px-4 py-2 text-xs whitespace-nowrap text-slate-600 dark:text-slate-300">
-                      {e.targetType === "cluster" && e.targetId ? <Link href={`/clusters/${e.targetId}`} className="hover:underline">cluster {e.targetId.slice(-8)}</Link> : `${e.targetType}${e.targetId ? ` ${e.targetId.slice(-8)}` : ""}`}
+                      <AuditTarget event={e} />
                     </td>
-                    <td className="px-4 py-2">{e.team ? <Link href={`/admin/audit?team=${e.team.slug}`} className="hover:underline">{e.team.name}</Link> : <span className="text-slate-400">—</span>}</td>
+                    <td className="px-4 py-2">{e.team ? <Link href={`/admin/audit?team=${e.team.slug}`} className="hover:underline">{e.team.name}</Link> : <span className="text-slate-500 dark:text-slate-400">—</span>}</td>
                     <td className="px-4 py-2"><AuditDetails details={e.details} /></td>
                     <td className="px-4 py-2 font-mono text-xs text-slate-500">{e.ip ?? "—"}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Card>
       {result.page ? <Pager path="/admin/audit" params={params} newerCursor={result.page.newerCursor} olderCursor={result.page.olderCursor} shown={result.page.items.length} label="events" /> : null}

@@ -8,8 +8,9 @@ import { Pager } from "@/components/admin/pager";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PhaseBadge } from "@/components/ui/badge";
-import { formatCpu, formatMemory } from "@/components/teams/units";
-import { phaseLabel } from "@/lib/domain/cluster-phase";
+import { TableScroll } from "@/components/ui/table-scroll";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
+import { TERMINAL_PHASES, phaseLabel } from "@/lib/lifecycle/phases";
 import { clusterFilterOptions, listAllClusters } from "@/lib/domain/list-all-clusters";
 import type { ClusterPhase } from "@/lib/generated/prisma/enums";
 import { adminContext, firstParams, pageOrFilterError } from "../guard";
@@ -49,7 +50,7 @@ export default async function AdminClustersPage({ searchParams }: { searchParams
         ) : result.page && result.page.items.length === 0 ? (
           <EmptyState className="m-4" icon={<Server className="size-5" />} title="No clusters match" description={active ? "Try fewer filters." : "Nobody has requested a cluster yet."} />
         ) : (
-          <div className="overflow-x-auto">
+          <TableScroll label="Clusters">
             <table className="w-full text-left text-sm" data-testid="clusters-table">
               <caption className="sr-only">Clusters, newest first</caption>
               <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
@@ -80,19 +81,19 @@ export default async function AdminClustersPage({ searchParams }: { searchParams
                     <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
                       <Link href={`/admin/clusters?owner=${encodeURIComponent(c.owner.email)}`} className="hover:underline">{c.owner.email}</Link>
                     </td>
-                    <td className="px-4 py-2 whitespace-nowrap">{c.templateVersion.template.name} <span className="text-slate-400">v{c.templateVersion.version}</span></td>
+                    <td className="px-4 py-2 whitespace-nowrap">{c.templateVersion.template.name} <span className="text-slate-500 dark:text-slate-400">v{c.templateVersion.version}</span></td>
                     <td className="px-4 py-2"><PhaseBadge phase={c.phase} label={phaseLabel(c.phase)} /></td>
                     <td className="px-4 py-2 whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300">{formatCpu(c.cpuMillicores)} · {formatMemory(c.memoryMiB)}</td>
                     <td className="px-4 py-2 text-slate-600 dark:text-slate-300">{c.hostCluster?.name ?? "—"}</td>
                     <td className="px-4 py-2 whitespace-nowrap text-slate-600 dark:text-slate-300"><time dateTime={c.createdAt.toISOString()} title={c.createdAt.toISOString()}>{formatDistanceToNowStrict(c.createdAt, { addSuffix: true })}</time></td>
                     <td className="px-4 py-2 whitespace-nowrap text-slate-600 dark:text-slate-300">
-                      {c.expiresAt && !["DELETED", "REJECTED", "EXPIRED"].includes(c.phase) ? <time dateTime={c.expiresAt.toISOString()} title={c.expiresAt.toISOString()}>{formatDistanceToNowStrict(c.expiresAt, { addSuffix: true })}</time> : "—"}
+                      {c.expiresAt && !TERMINAL_PHASES.includes(c.phase) ? <time dateTime={c.expiresAt.toISOString()} title={c.expiresAt.toISOString()}>{formatDistanceToNowStrict(c.expiresAt, { addSuffix: true })}</time> : "—"}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Card>
       {result.page ? <Pager path="/admin/clusters" params={params} newerCursor={result.page.newerCursor} olderCursor={result.page.olderCursor} shown={result.page.items.length} label="clusters" /> : null}

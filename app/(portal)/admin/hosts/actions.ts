@@ -1,27 +1,29 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import type { HostDrainState } from "@/components/admin/host-drain";
+import type { HostForgetState } from "@/components/admin/host-forget";
 import type { HostToggleState } from "@/components/admin/host-toggle";
 import { drainHost } from "@/lib/domain/drain-host";
+import { forgetHost } from "@/lib/domain/forget-host";
 import { setHostEnabled } from "@/lib/domain/set-host-enabled";
-import { formToObject, runAction } from "@/lib/server/action";
-import { domainContext } from "@/lib/server/domain-context";
+import { formAction } from "@/lib/server/form-action";
 
-export async function setHostEnabledAction(_prev: HostToggleState, form: FormData): Promise<HostToggleState> {
-  return runAction(async () => {
-    const ctx = await domainContext();
-    const h = await setHostEnabled(ctx, formToObject(form) as never);
-    revalidatePath("/admin/hosts");
-    return { message: h.enabled ? `${h.name} takes new clusters again.` : `${h.name} is disabled: it takes no new clusters; existing ones keep running.` };
-  });
-}
+const plural = (n: number, one: string, many: string) => `${n} cluster${n === 1 ? ` ${one}` : `s ${many}`}`;
 
-export async function drainHostAction(_prev: HostDrainState, form: FormData): Promise<HostDrainState> {
-  return runAction(async () => {
-    const ctx = await domainContext();
-    const r = await drainHost(ctx, formToObject(form) as never);
-    revalidatePath("/admin/hosts");
-    return { message: `${r.host} is draining: it takes no new clusters, and ${r.clusters} cluster${r.clusters === 1 ? " is" : "s are"} being removed.` };
-  });
-}
+export const setHostEnabledAction: (prev: HostToggleState, form: FormData) => Promise<HostToggleState> = formAction(setHostEnabled, {
+  done: (h) => ({
+    message: h.enabled ? `${h.name} takes new clusters again.` : `${h.name} is disabled: it takes no new clusters; existing ones keep running.`,
+    revalidate: ["/admin/hosts"],
+  }),
+});
+
+export const drainHostAction: (prev: HostDrainState, form: FormData) => Promise<HostDrainState> = formAction(drainHost, {
+  done: (r) => ({ message: `${r.host} is draining: it takes no new clusters, and ${plural(r.clusters, "is", "are")} being removed.`, revalidate: ["/admin/hosts"] }),
+});
+
+export const forgetHostAction: (prev: HostForgetState, form: FormData) => Promise<HostForgetState> = formAction(forgetHost, {
+  done: (r) => ({
+    message: `${r.host} is forgotten: it takes no new clusters, and ${plural(r.clusters, "was", "were")} marked deleted without contacting it.`,
+    revalidate: ["/admin/hosts"],
+  }),
+});

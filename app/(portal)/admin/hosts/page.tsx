@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Server } from "lucide-react";
 import { HostDrainButton } from "@/components/admin/host-drain";
+import { HostForgetButton } from "@/components/admin/host-forget";
 import { HostToggle } from "@/components/admin/host-toggle";
 import { LocalHostState } from "@/components/admin/local-host-state";
 import { PageHeader } from "@/components/admin/page-header";
@@ -10,11 +11,11 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { UsageBar } from "@/components/teams/usage-bar";
-import { formatCpu, formatMemory } from "@/components/teams/units";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import { listHosts } from "@/lib/domain/list-hosts";
 import { readLocalHostStatus } from "@/lib/kube/local-host-status";
 import { adminContext } from "../guard";
-import { drainHostAction, setHostEnabledAction } from "./actions";
+import { drainHostAction, forgetHostAction, setHostEnabledAction } from "./actions";
 
 export const metadata: Metadata = { title: "Host clusters" };
 
@@ -42,7 +43,12 @@ export default async function HostsPage() {
                   <>
                     <Badge tone={h.enabled ? "success" : "neutral"} dot>{h.enabled ? "Enabled" : "Disabled"}</Badge>
                     <HostToggle host={{ id: h.id, name: h.name, enabled: h.enabled }} onlyEnabledHost={h.enabled && hosts.filter((x) => x.enabled).length === 1} action={setHostEnabledAction} />
-                    {h.used.clusters > 0 ? <HostDrainButton host={{ id: h.id, name: h.name }} liveClusters={h.used.clusters} action={drainHostAction} /> : null}
+                    {h.used.clusters > 0 ? (
+                      <>
+                        <HostDrainButton host={{ id: h.id, name: h.name }} liveClusters={h.used.clusters} action={drainHostAction} />
+                        <HostForgetButton host={{ id: h.id, name: h.name }} liveClusters={h.used.clusters} action={forgetHostAction} />
+                      </>
+                    ) : null}
                   </>
                 }
               />

@@ -8,8 +8,9 @@ import { EditQuotaButton } from "@/components/admin/quota-form";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { UsageBar } from "@/components/teams/usage-bar";
-import { formatCpu, formatMemory } from "@/components/teams/units";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import { listTeams } from "@/lib/domain/list-teams";
 import { adminContext, firstParams } from "../guard";
 import { updateTeamQuotaAction } from "./actions";
@@ -31,7 +32,7 @@ export default async function AdminTeamsPage({ searchParams }: { searchParams: P
         {items.length === 0 ? (
           <EmptyState className="m-4" icon={<Users className="size-5" />} title="No teams match" />
         ) : (
-          <div className="overflow-x-auto">
+          <TableScroll label="Teams">
             <table className="w-full text-left text-sm" data-testid="teams-table">
               <caption className="sr-only">Teams with quota and usage</caption>
               <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
@@ -70,7 +71,7 @@ export default async function AdminTeamsPage({ searchParams }: { searchParams: P
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Card>
       <nav aria-label="Pages" className="flex justify-end gap-2 pt-4">

@@ -5,7 +5,8 @@ import { PageHeader } from "@/components/admin/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatCpu, formatMemory } from "@/components/teams/units";
+import { TableScroll } from "@/components/ui/table-scroll";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import { listTemplates } from "@/lib/domain/list-templates";
 import { adminContext } from "../guard";
 
@@ -21,6 +22,7 @@ export default async function TemplatesPage() {
         <EmptyState icon={<LayoutTemplate className="size-5" />} title="No templates" description="Seed the database (npm run db:seed) to get the starter templates." />
       ) : (
         <Card className="overflow-hidden">
+          <TableScroll label="Templates">
           <table className="w-full text-left text-sm" data-testid="templates-table">
             <caption className="sr-only">Templates</caption>
             <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
@@ -49,6 +51,7 @@ export default async function TemplatesPage() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
         </Card>
       )}
     </div>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { RequestForm } from "@/components/catalog/request-form";
+import { readPrefill } from "@/components/catalog/request-values";
 import { EmptyState } from "@/components/ui/empty-state";
 import { getCatalogTemplate, listMyTeamQuotas, quotaPreviews, suggestFreeClusterName } from "@/lib/domain/catalog";
 import { isAppError } from "@/lib/errors";
@@ -29,9 +30,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function RequestPage({ params, searchParams }: Props) {
   const { ctx, template } = await loadTemplate((await params).template);
-  const teamParam = (await searchParams).team;
+  // ?team=…&name=…&parameters.size=… : a previous request's settings ("Request again"), checked against the template.
+  const prefill = readPrefill(await searchParams, template.parameters);
   const teams = await listMyTeamQuotas(ctx);
-  const initialTeam = teams.find((t) => t.teamSlug === teamParam) ?? teams[0];
+  const initialTeam = teams.find((t) => t.teamSlug === prefill.team) ?? teams[0];
 
   return (
     <div className="space-y-6">
@@ -48,7 +50,8 @@ export default async function RequestPage({ params, searchParams }: Props) {
           template={template}
           teams={teams.map((t) => ({ teamId: t.teamId, teamName: t.teamName, maxLifetimeHours: t.limits.maxLifetimeHours }))}
           initialTeamId={initialTeam.teamId}
-          suggestedName={await suggestFreeClusterName(ctx, initialTeam.teamId, template.slug)}
+          initialName={prefill.name ?? (await suggestFreeClusterName(ctx, initialTeam.teamId, template.slug))}
+          initialValues={prefill.values}
           previews={quotaPreviews(template, teams)}
           action={requestClusterAction}
         />

@@ -27,7 +27,11 @@ export default async function TokensSettingsPage() {
         description={
           <>
             Personal tokens for scripts and CI to call the portal&apos;s REST API (<code className="font-mono text-[13px]">/api/v1</code>) as you, with your current permissions.
-            Send one as <code className="font-mono text-[13px]">Authorization: Bearer vcp_…</code>.
+            Send one as <code className="font-mono text-[13px]">Authorization: Bearer vcp_…</code>; the{" "}
+            <Link href="/api-docs" className="text-brand-600 underline dark:text-brand-100">
+              API reference
+            </Link>{" "}
+            lists every operation.
           </>
         }
       />

@@ -7,7 +7,7 @@ import { settingsText, TextDiff } from "@/components/admin/text-diff";
 import { DeprecateButton, NewVersionPanel } from "@/components/admin/version-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody } from "@/components/ui/card";
-import { formatCpu, formatMemory } from "@/components/teams/units";
+import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import { getTemplateWithVersions, type TemplateWithVersions } from "@/lib/domain/list-templates";
 import { formatParameters } from "@/lib/domain/template-draft";
 import { isAppError } from "@/lib/errors";

@@ -1,21 +1,21 @@
-import { JSON_HEADERS, toV1Cluster } from "@/app/api/v1/_lib/clusters";
-import { deleteCluster } from "@/lib/domain/delete-cluster";
+import { toV1Cluster } from "@/lib/api/v1-clusters";
+import { deleteCluster, getCluster } from "@/lib/api/v1-operations";
+import { deleteCluster as requestDeletion } from "@/lib/domain/delete-cluster";
 import { getClusterStatus } from "@/lib/domain/get-cluster-detail";
-import { v1Route } from "@/lib/server/api-route";
+import { v1Json, v1Route } from "@/lib/server/api-route";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 
-/** One cluster; 404 when it does not exist or belongs to a team the caller is not in. */
-export const GET = v1Route({ scope: "read" }, async (ctx, _req: Request, { params }: Params) => {
+/** Also the cluster page's polling source (lib/queries/clusters.ts), with the session cookie. */
+export const GET = v1Route(getCluster, async (ctx, _req: Request, { params }: Params) => {
   const { id } = await params;
-  return Response.json(toV1Cluster(await getClusterStatus(ctx, id)), { headers: JSON_HEADERS });
+  return v1Json(getCluster, toV1Cluster(await getClusterStatus(ctx, id)));
 });
 
-/** Ask for deletion: 202 with the cluster (phase DELETING); the reconciler removes it from the host. */
-export const DELETE = v1Route({ scope: "write" }, async (ctx, _req: Request, { params }: Params) => {
+export const DELETE = v1Route(deleteCluster, async (ctx, _req: Request, { params }: Params) => {
   const { id } = await params;
-  await deleteCluster(ctx, { clusterId: id });
-  return Response.json(toV1Cluster(await getClusterStatus(ctx, id)), { status: 202, headers: JSON_HEADERS });
+  await requestDeletion(ctx, { clusterId: id });
+  return v1Json(deleteCluster, toV1Cluster(await getClusterStatus(ctx, id)));
 });

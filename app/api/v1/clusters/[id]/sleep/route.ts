@@ -1,13 +1,13 @@
-import { JSON_HEADERS, toV1Cluster } from "@/app/api/v1/_lib/clusters";
+import { toV1Cluster } from "@/lib/api/v1-clusters";
+import { sleepCluster } from "@/lib/api/v1-operations";
 import { getClusterStatus } from "@/lib/domain/get-cluster-detail";
-import { sleepCluster } from "@/lib/domain/sleep-cluster";
-import { v1Route } from "@/lib/server/api-route";
+import { sleepCluster as requestSleep } from "@/lib/domain/sleep-cluster";
+import { v1Json, v1Route } from "@/lib/server/api-route";
 
 export const dynamic = "force-dynamic";
 
-/** Put a READY cluster to sleep (412 otherwise): 202 with the cluster; the reconciler scales it to zero. */
-export const POST = v1Route({ scope: "write" }, async (ctx, _req: Request, { params }: { params: Promise<{ id: string }> }) => {
+export const POST = v1Route(sleepCluster, async (ctx, _req: Request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  await sleepCluster(ctx, { clusterId: id });
-  return Response.json(toV1Cluster(await getClusterStatus(ctx, id)), { status: 202, headers: JSON_HEADERS });
+  await requestSleep(ctx, { clusterId: id });
+  return v1Json(sleepCluster, toV1Cluster(await getClusterStatus(ctx, id)));
 });

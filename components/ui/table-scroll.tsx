@@ -1,0 +1,14 @@
+import type { ReactNode } from "react";
+import { cn } from "@/components/ui/cn";
+
+/**
+ * A table's own scroll box: on a narrow screen a wide table scrolls sideways inside it instead of widening the
+ * page, its first column starting in view. Named and focusable, so a keyboard can scroll it (WCAG 2.1.1).
+ */
+export function TableScroll({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div role="region" aria-label={label} tabIndex={0} className={cn("overflow-x-auto rounded-[inherit]", className)}>
+      {children}
+    </div>
+  );
+}
