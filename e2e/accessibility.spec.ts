@@ -1,8 +1,10 @@
 import { expect, type Page, test } from "@playwright/test";
 import { expectAccessible, horizontalOverflow, PHONE } from "./fixtures/a11y";
 import { signInAs } from "./fixtures/auth";
+import { ApprovalsPage } from "./pages/approvals-page";
 import { ClusterPage } from "./pages/cluster-page";
 import { HomePage } from "./pages/home-page";
+import { RequestPage } from "./pages/request-page";
 import { SignInPage } from "./pages/sign-in-page";
 
 // Every page of the three personas, signed out and not found, checked by axe-core in light, in dark and at
@@ -34,8 +36,8 @@ test("a developer's pages: home, the request form, API tokens, the API docs, not
   await visit(page, "/request/sandbox", /Request a/);
   await visit(page, "/settings/tokens");
   await visit(page, "/api-docs");
-  await visit(page, "/clusters/no-such-cluster", "Cluster not found");
-  await visit(page, "/teams/no-such-team", "Team not found");
+  await visit(page, "/clusters/no-such-cluster", /not found$/);
+  await visit(page, "/teams/no-such-team", /not found$/);
   await visit(page, "/admin/approvals", "Page not found");
 });
 
@@ -73,13 +75,21 @@ test("an admin's pages: a cluster, approvals, templates, teams, hosts, audit log
   await expect.poll(() => exportLine.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
   await page.setViewportSize(desktop);
 
+  // A request waiting for approval, so the queue has a row (and its reject dialog) to check; rejected below.
+  const form = new RequestPage(page);
+  await visit(page, "/request/team-dev", /Request a/);
+  await form.name.fill("a11y-check");
+  await form.submit.click();
+  await page.waitForURL(/\/clusters\/[^/]+$/);
+  await expectAccessible(page); // a cluster waiting for approval
+
   await visit(page, "/");
   for (const [path, heading] of [
     ["/admin/approvals", "Approvals"],
     ["/admin/templates", "Templates"],
     ["/admin/templates/sandbox", "Sandbox"],
     ["/admin/teams", "Teams"],
-    ["/admin/hosts", "Hosts"],
+    ["/admin/hosts", "Host clusters"],
     ["/admin/audit", "Audit log"],
     ["/admin/clusters", "All clusters"],
     ["/admin/tokens", /tokens/i],
@@ -87,6 +97,15 @@ test("an admin's pages: a cluster, approvals, templates, teams, hosts, audit log
   ] as const) {
     await visit(page, path, heading);
   }
+
+  const approvals = new ApprovalsPage(page);
+  await approvals.goto();
+  await page.getByRole("button", { name: "Reject a11y-check" }).click();
+  await expect(approvals.dialog).toBeVisible();
+  await expectAccessible(page, ["light", "dark"]);
+  await approvals.dialog.getByLabel(/^Reason/).fill("Only an accessibility check.");
+  await approvals.dialog.getByRole("button", { name: /^Reject$/ }).click();
+  await expect(approvals.dialog).toBeHidden();
 
   // Team Platform's quota back as it was for the other specs.
   await cluster.goto(clusterId);
@@ -97,6 +116,39 @@ test("an admin's pages: a cluster, approvals, templates, teams, hosts, audit log
   await expectAccessible(page, ["light", "dark"]); // the dialog
   await confirm.getByRole("button", { name: "Delete cluster" }).click();
   await cluster.waitForPhase("Deleted", 150_000);
+});
+
+/** Contrast between a focused element's outline and the background it is drawn on (the nearest ancestor with one). */
+async function focusRingContrast(page: Page, name: string): Promise<number> {
+  const target = page.getByRole("button", { name }).or(page.getByRole("link", { name })).first();
+  await target.focus();
+  return target.evaluate((el) => {
+    if (!el.matches(":focus-visible")) throw new Error("no focus ring: the element is not :focus-visible");
+    const rgb = (color: string) => {
+      const ctx = Object.assign(document.createElement("canvas"), { width: 1, height: 1 }).getContext("2d")!;
+      ctx.fillStyle = color;
+      ctx.fillRect(0, 0, 1, 1);
+      return [...ctx.getImageData(0, 0, 1, 1).data];
+    };
+    const luminance = ([r, g, b]: number[]) =>
+      [r!, g!, b!].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+    let behind = el.parentElement;
+    while (behind && rgb(getComputedStyle(behind).backgroundColor)[3] === 0) behind = behind.parentElement;
+    const ring = luminance(rgb(getComputedStyle(el).outlineColor));
+    const page = luminance(rgb(behind ? getComputedStyle(behind).backgroundColor : "white"));
+    return (Math.max(ring, page) + 0.05) / (Math.min(ring, page) + 0.05);
+  });
+}
+
+test("focus rings stand out from the page (≥ 3:1) on primary and secondary buttons, in light and dark", async ({ page }) => {
+  await signInAs(page, "dev.payments@example.com");
+  await page.goto("/");
+  for (const dark of [false, true]) {
+    await page.evaluate((on) => document.documentElement.classList.toggle("dark", on), dark);
+    for (const name of ["Create a Sandbox cluster", "Customize a Sandbox cluster"]) {
+      expect(await focusRingContrast(page, name), `${name} (${dark ? "dark" : "light"})`).toBeGreaterThanOrEqual(3);
+    }
+  }
 });
 
 test.describe("at a phone's width", () => {
@@ -127,7 +179,7 @@ test.describe("at a phone's width", () => {
     // Following a link closes the menu on the page it opens.
     await menu.click();
     await nav.getByRole("link", { name: "Hosts" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "Hosts" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: "Host clusters" })).toBeVisible();
     await expect(menu).toHaveAttribute("aria-expanded", "false");
   });
 
@@ -152,7 +204,14 @@ test.describe("at a phone's width", () => {
     await toggle.click();
     await expect(toggle).toHaveAttribute("aria-checked", before === "true" ? "false" : "true");
     await expect(page.locator("html")).toHaveClass(before === "true" ? /^(?!.*\bdark\b)/ : /\bdark\b/);
+    // The saved choice is applied before first paint by the server's inline script, which hydrates cleanly.
+    const errors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
     await page.reload();
     await expect(page.getByRole("switch", { name: "Dark mode" })).toHaveAttribute("aria-checked", before === "true" ? "false" : "true");
+    expect(errors.filter((e) => /script tag|hydrat|#418|#423|#425/i.test(e))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { expect, type Browser, type Page, test } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, expectAccessible, test } from "./fixtures/a11y";
 import { signInAs } from "./fixtures/auth";
 import { AdminClustersPage, AdminHostsPage, AdminTemplatePage, AuditPage } from "./pages/admin-pages";
 import { AdminTeamsPage } from "./pages/admin-teams-page";
@@ -181,10 +182,12 @@ test("the governance pages: all clusters with filters, a new template version in
   await expect(page.getByText(/^Line 3, column 1: Flow sequence/).first()).toBeVisible();
   await expect.poll(() => template.markedLines()).toEqual(["3"]);
   await shot(page, "template-yaml-error");
+  await expectAccessible(page, ["light", "dark"]); // the editor, its markers and the error list
   // The form's Pod Security Standard (restricted) wins over the values: the page says they disagree.
   await template.values.fill("controlPlane:\n  backingStore:\n    database:\n      embedded:\n        enabled: true\npolicies:\n  podSecurityStandard: baseline\n");
   await expect(template.disagreements).toContainText("the Pod Security Standard field says restricted");
   await expect(page.getByText("Disagrees with the values (see under them)")).toBeVisible();
+  await expectAccessible(page, ["light", "dark"]); // highlighted YAML and the warning
   await page.getByLabel("Pod Security Standard").selectOption("baseline");
   await expect(template.disagreements).toHaveCount(0);
   await page.getByLabel("Pod Security Standard").selectOption("restricted");

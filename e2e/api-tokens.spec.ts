@@ -1,4 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures/a11y";
 import { signInAs } from "./fixtures/auth";
 import { adminNotFound } from "./pages/admin-pages";
 import { AdminTokensPage, TokensPage } from "./pages/tokens-page";

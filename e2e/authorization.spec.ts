@@ -28,7 +28,7 @@ const FAR_FUTURE = new Date("2100-01-01T00:00:00Z");
 const db = createPrisma(process.env.DATABASE_URL, 2);
 const sessions = {} as Record<Persona, StorageState>;
 const tokens = {} as Record<Persona, string>;
-let ids: { users: Record<string, string>; payments: string; search: string; host: string; teamDev: string; sandbox: { slug: string; version: number }; someone: string };
+let ids: { users: Record<string, string>; payments: string; search: string; host: string; teamDev: string; sandboxVersion: number; someone: string };
 const startedAt = new Date();
 let n = 0;
 const unique = () => `${prefix}-${++n}`;
@@ -45,7 +45,7 @@ test.beforeAll(async ({ browser }) => {
     search: await team("search"),
     host: (await db.hostCluster.findFirstOrThrow({ orderBy: { createdAt: "asc" } })).id,
     teamDev: (await latest("team-dev")).id,
-    sandbox: { slug: "sandbox", version: (await latest("sandbox")).version },
+    sandboxVersion: (await latest("sandbox")).version,
     someone: someone.id,
   };
   sessions.anonymous = { cookies: [], origins: [] };
@@ -150,7 +150,7 @@ const CALLS: Record<string, (persona: Persona) => Promise<Call>> = {
     return { path: "/admin/teams", form: { ...form, maxLifetimeHours: String(q.maxLifetimeHours), approvalThresholdPercent: String(q.approvalThresholdPercent) } };
   },
   "action app/(portal)/admin/templates/actions.ts#createTemplateVersionAction": async () => ({ path: "/admin/templates/sandbox", form: { templateSlug: "sandbox" } }),
-  "action app/(portal)/admin/templates/actions.ts#deprecateTemplateVersionAction": async () => ({ path: "/admin/templates/sandbox", form: { templateSlug: "sandbox", version: String(ids.sandbox.version), deprecated: "false" } }),
+  "action app/(portal)/admin/templates/actions.ts#deprecateTemplateVersionAction": async () => ({ path: "/admin/templates/sandbox", form: { templateSlug: "sandbox", version: String(ids.sandboxVersion), deprecated: "false" } }),
 
   "page /signin": async () => ({ path: "/signin" }),
   "page /": async () => ({ path: "/" }),

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/a11y";
 import { parse } from "yaml";
 import { signInAs } from "./fixtures/auth";
 import { ClusterPage } from "./pages/cluster-page";

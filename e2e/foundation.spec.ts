@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/a11y";
 import { HomePage } from "./pages/home-page";
 import { SignInPage } from "./pages/sign-in-page";
 

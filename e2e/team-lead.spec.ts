@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/a11y";
 import pg from "pg";
 import { signInAs } from "./fixtures/auth";
 import { adminNotFound } from "./pages/admin-pages";

@@ -15,7 +15,7 @@ export default function PortalError({ error, retry }: { error: unknown; retry: (
       <AlertTriangle className="mx-auto size-8 text-red-500" aria-hidden />
       <h1 className="mt-3 text-lg font-semibold">Something went wrong</h1>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">The page could not be loaded. Try again; if it keeps happening, tell the platform team{digest ? " this reference:" : "."}</p>
-      {digest ? <p className="mt-2 font-mono text-xs text-slate-500">{digest}</p> : null}
+      {digest ? <p className="mt-2 font-mono text-xs text-slate-500 dark:text-slate-400">{digest}</p> : null}
       <Button className="mt-4" onClick={() => retry()}>
         Try again
       </Button>

@@ -61,7 +61,7 @@ export function EditQuotaButton({
   // Reopened, the dialog starts over from the saved quota: the last answer belongs to the previous opening.
   const [openedAt, setOpenedAt] = useState<number | undefined>(undefined);
   const current: QuotaFormState = state.at !== openedAt ? state : { ok: false };
-  const { errors, message, focusKey, check } = useFormErrors(current);
+  const { errors, message, focusKey, check, reset } = useFormErrors(current);
   const formId = useId();
   const q = quota ?? { maxClusters: 0, cpuMillicores: 0, memoryMiB: 0, maxLifetimeHours: 720, approvalThresholdPercent: 100 };
   const saved: Record<(typeof FIELDS)[number]["name"], number> = {
@@ -85,6 +85,7 @@ export function EditQuotaButton({
     <>
       <Button size="sm" variant="secondary" icon={<Pencil className="size-3.5" aria-hidden />} onClick={() => {
           setOpenedAt(state.at);
+          reset();
           setOpen(true);
         }}
         aria-label={`Edit quota of ${team.name}`}>

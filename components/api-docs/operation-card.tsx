@@ -71,7 +71,7 @@ export function OperationCard({ method, path, operation, schemas }: { method: st
                   <span className="min-w-0 flex-1 text-slate-700 dark:text-slate-300">{r.description}</span>
                   {media ? (
                     <span className="flex items-baseline gap-1">
-                      {type !== "application/json" ? <code className="font-mono text-[12.5px] text-slate-500">{type}</code> : null}
+                      {type !== "application/json" ? <code className="font-mono text-[12.5px] text-slate-500 dark:text-slate-400">{type}</code> : null}
                       <TypeLabel schema={media.schema} />
                     </span>
                   ) : null}

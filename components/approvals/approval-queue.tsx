@@ -96,10 +96,11 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
   // The reason is kept as typed when the server refuses; a new dialog starts empty, without the last answer.
   const [reason, setReason] = useState("");
   const [openedAt, setOpenedAt] = useState<number | undefined>(undefined);
-  const { errors, message, focusKey, check } = useFormErrors(state.at !== openedAt ? state : initial);
+  const { errors, message, focusKey, check, reset } = useFormErrors(state.at !== openedAt ? state : initial);
   const formId = useId();
   const openDialog = (d: { decision: Decision; ids: string[] }) => {
     setOpenedAt(state.at);
+    reset();
     setReason("");
     setDialog(d);
   };
@@ -170,12 +171,12 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
                   </th>
                   <td className="px-4 py-3">
                     <a href={`/teams/${i.team.slug}`} className="hover:underline">{i.team.name}</a>
-                    {i.impact.otherPending > 0 ? <p className="text-xs text-slate-500">+{i.impact.otherPending} more pending</p> : null}
+                    {i.impact.otherPending > 0 ? <p className="text-xs text-slate-500 dark:text-slate-400">+{i.impact.otherPending} more pending</p> : null}
                   </td>
                   <td className="px-4 py-3 whitespace-nowrap tabular-nums text-slate-700 dark:text-slate-300">
                     <div>{formatCpu(i.request.cpuMillicores)}</div>
                     <div>{formatMemory(i.request.memoryMiB)}</div>
-                    <div className="text-xs text-slate-500">{i.ttlHours} h</div>
+                    <div className="text-xs text-slate-500 dark:text-slate-400">{i.ttlHours} h</div>
                   </td>
                   <td className="px-4 py-3">
                     <p className="sr-only">{impactText(i.impact.after, l)}</p>
@@ -186,7 +187,7 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
                         <UsageBar size="sm" label="Memory" used={i.impact.committed.memoryMiB} after={i.impact.after.memoryMiB} limit={l.memoryMiB} format={formatMemory} />
                       </div>
                     ) : (
-                      <p className="text-xs text-slate-500">No quota set for this team.</p>
+                      <p className="text-xs text-slate-500 dark:text-slate-400">No quota set for this team.</p>
                     )}
                     {!i.impact.fits ? (
                       <p className="mt-1 flex items-center gap-1 text-xs font-medium text-red-700 dark:text-red-400"><AlertTriangle className="size-3.5" aria-hidden /> Exceeds the quota</p>

@@ -26,7 +26,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900">
         Skip to content
       </a>
-      <header className="relative border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+      <header className="relative z-30 border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 sm:gap-6">
           <Link href="/" className="flex shrink-0 items-center gap-2 font-semibold tracking-tight">
             <Boxes className="size-5 text-brand-600 dark:text-brand-500" aria-hidden />

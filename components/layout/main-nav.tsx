@@ -8,10 +8,12 @@ export type NavItem = { href: string; label: string };
 
 /**
  * The main navigation: a row of links on wide screens; below `lg` a disclosure button ("Menu") that opens
- * them as a list under the header. Escape closes it and returns focus to the button; following a link closes it.
+ * them as a list under the header. Escape closes it and returns focus to the button; following a link or
+ * clicking outside closes it.
  */
 export function MainNav({ items }: { items: NavItem[] }) {
   const [open, setOpen] = useState(false);
+  const nav = useRef<HTMLElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const listId = useId();
 
@@ -22,12 +24,19 @@ export function MainNav({ items }: { items: NavItem[] }) {
       setOpen(false);
       button.current?.focus();
     };
+    const onPointer = (e: PointerEvent) => {
+      if (!nav.current?.contains(e.target as Node)) setOpen(false);
+    };
     document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onPointer);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onPointer);
+    };
   }, [open]);
 
   return (
-    <nav aria-label="Main" className="flex min-w-0 flex-1 items-center text-sm">
+    <nav ref={nav} aria-label="Main" className="flex min-w-0 flex-1 items-center text-sm">
       <button
         ref={button}
         type="button"

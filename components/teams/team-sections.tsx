@@ -24,42 +24,42 @@ export function OwnersTable({ byOwner, quota }: Pick<TeamOverview, "byOwner" | "
   if (byOwner.length === 0) return <EmptyState title="No live clusters" description="Nobody in this team holds a cluster right now." />;
   return (
     <TableScroll label="Clusters per owner">
-    <table className="w-full text-left text-sm" data-testid="owners-table">
-      <caption className="sr-only">Live clusters grouped by owner, with what they reserve</caption>
-      <thead className="text-xs text-slate-500 dark:text-slate-400">
-        <tr>
-          <th scope="col" className="pb-2 font-medium">Owner</th>
-          <th scope="col" className="pb-2 font-medium">Clusters</th>
-          <th scope="col" className="pb-2 text-right font-medium">Reserved</th>
-        </tr>
-      </thead>
-      <tbody>
-        {byOwner.map((o) => (
-          <tr key={o.owner.id} className="border-t border-slate-100 align-top dark:border-slate-800">
-            <th scope="row" className="py-3 pr-3 font-normal">
-              <div className="font-medium text-slate-900 dark:text-slate-100">{o.owner.name ?? o.owner.email}</div>
-              <div className="text-xs text-slate-500 dark:text-slate-400">{o.owner.email}</div>
-            </th>
-            <td className="py-3 pr-3">
-              <ul className="flex flex-wrap gap-1.5">
-                {o.clusters.map((c) => (
-                  <li key={c.id}>
-                    <Link href={`/clusters/${c.id}`} className="inline-flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-0.5 text-xs hover:border-brand-500 dark:border-slate-700">
-                      <span className="font-mono">{c.name}</span>
-                      <PhaseBadge phase={c.phase} label={phaseLabel(c.phase)} className="px-1.5! py-0!" />
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-            </td>
-            <td className="py-3 text-right text-xs whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300">
-              <div>{formatCpu(o.reserved.cpuMillicores)}{quota ? <span className="text-slate-500 dark:text-slate-400"> ({Math.round((o.reserved.cpuMillicores / Math.max(1, quota.cpuMillicores)) * 100)}%)</span> : null}</div>
-              <div>{formatMemory(o.reserved.memoryMiB)}</div>
-            </td>
+      <table className="w-full text-left text-sm" data-testid="owners-table">
+        <caption className="sr-only">Live clusters grouped by owner, with what they reserve</caption>
+        <thead className="text-xs text-slate-500 dark:text-slate-400">
+          <tr>
+            <th scope="col" className="pb-2 font-medium">Owner</th>
+            <th scope="col" className="pb-2 font-medium">Clusters</th>
+            <th scope="col" className="pb-2 text-right font-medium">Reserved</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {byOwner.map((o) => (
+            <tr key={o.owner.id} className="border-t border-slate-100 align-top dark:border-slate-800">
+              <th scope="row" className="py-3 pr-3 font-normal">
+                <div className="font-medium text-slate-900 dark:text-slate-100">{o.owner.name ?? o.owner.email}</div>
+                <div className="text-xs text-slate-500 dark:text-slate-400">{o.owner.email}</div>
+              </th>
+              <td className="py-3 pr-3">
+                <ul className="flex flex-wrap gap-1.5">
+                  {o.clusters.map((c) => (
+                    <li key={c.id}>
+                      <Link href={`/clusters/${c.id}`} className="inline-flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-0.5 text-xs hover:border-brand-500 dark:border-slate-700">
+                        <span className="font-mono">{c.name}</span>
+                        <PhaseBadge phase={c.phase} label={phaseLabel(c.phase)} className="px-1.5! py-0!" />
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td className="py-3 text-right text-xs whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300">
+                <div>{formatCpu(o.reserved.cpuMillicores)}{quota ? <span className="text-slate-500 dark:text-slate-400"> ({Math.round((o.reserved.cpuMillicores / Math.max(1, quota.cpuMillicores)) * 100)}%)</span> : null}</div>
+                <div>{formatMemory(o.reserved.memoryMiB)}</div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </TableScroll>
   );
 }

@@ -45,11 +45,11 @@ export function UsageBar({
         <span className={cn("tabular-nums", tone === "over" ? "font-semibold text-red-700 dark:text-red-400" : "text-slate-600 dark:text-slate-400")}>
           {next ? (
             <>
-              {format(after!)} <span className="text-slate-500 dark:text-slate-500">/ {format(limit)}</span>
+              {format(after!)} <span className="text-slate-500 dark:text-slate-400">/ {format(limit)}</span>
             </>
           ) : (
             <>
-              {format(used)} <span className="text-slate-500 dark:text-slate-500">/ {format(limit)}</span>
+              {format(used)} <span className="text-slate-500 dark:text-slate-400">/ {format(limit)}</span>
             </>
           )}
         </span>

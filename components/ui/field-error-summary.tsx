@@ -28,6 +28,8 @@ export function useFormErrors(state: ActionState<unknown>) {
       setClient((prev) => ({ errors, serverAt: state.at, n: (prev?.n ?? 0) + 1 }));
       return false;
     },
+    /** Forget the client's last check (a dialog opened again starts clean). */
+    reset: () => setClient(null),
   };
 }
 

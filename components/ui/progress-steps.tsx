@@ -21,7 +21,7 @@ export function ProgressSteps({ steps, label, className }: { steps: Step[]; labe
               "relative z-10 flex size-6 shrink-0 items-center justify-center rounded-full ring-1",
               s.status === "done" && "bg-emerald-500 text-white ring-emerald-500 dark:bg-emerald-600 dark:ring-emerald-600",
               s.status === "current" && "bg-white text-brand-600 ring-brand-500 dark:bg-slate-900 dark:text-brand-100",
-              s.status === "pending" && "bg-white text-slate-300 ring-slate-200 dark:bg-slate-900 dark:text-slate-600 dark:ring-slate-700",
+              s.status === "pending" && "bg-white text-slate-400 ring-slate-300 dark:bg-slate-900 dark:text-slate-500 dark:ring-slate-600",
               s.status === "error" && "bg-red-600 text-white ring-red-600",
             )}
           >

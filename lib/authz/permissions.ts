@@ -28,6 +28,7 @@ export type Action =
   | "template.manage"
   | "host.manage"
   | "audit.view"
+  | "admin.area"
   | "cluster.listAll"
   | "token.manage-own"
   | "token.manage-any";
@@ -58,6 +59,8 @@ const table: Record<Action, Rule> = {
   "template.manage": adminOnly,
   "host.manage": adminOnly,
   "audit.view": adminOnly,
+  // The admin pages as a whole (their layout); each page and use case checks its own action too.
+  "admin.area": adminOnly,
   "cluster.listAll": adminOnly,
   // Everyone creates, lists and revokes their own API tokens (admins too: nobody creates one for someone
   // else in the portal; operators do with npm run token:create). Without a token, whether the page shows.

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
 import { LIVE_PHASES, nextPhase } from "@/lib/lifecycle/phases";
 import { enqueueReconcile } from "@/lib/domain/enqueue";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { disableConfirmedHost } from "@/lib/domain/host-retirement";
 import { defineUseCase } from "@/lib/domain/use-case";
 
 export const ZDrainHost = z.object({
@@ -23,10 +24,7 @@ export const drainHost = defineUseCase({
   permission: { action: "host.manage", refusal: "Only admins can manage host clusters." },
   run: async (ctx, input) => {
     return ctx.db.$transaction(async (tx) => {
-      const host = await tx.hostCluster.findUnique({ where: { id: input.hostId }, omit: { kubeconfigEncrypted: true } });
-      if (!host) throw notFound("Host cluster");
-      if (input.confirm !== host.name) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { confirm: [`Type "${host.name}" to confirm`] });
-      await tx.hostCluster.update({ where: { id: host.id }, data: { enabled: false } });
+      const host = await disableConfirmedHost(tx, input);
       const clusters = await tx.virtualCluster.findMany({
         where: { hostClusterId: host.id, phase: { in: LIVE_PHASES.filter((p) => p !== "PENDING_APPROVAL" && p !== "DELETING") } },
         select: { id: true, name: true, teamId: true, phase: true, generation: true },

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
 import { nextPhase } from "@/lib/lifecycle/phases";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { ClusterPhase } from "@/lib/generated/prisma/enums";
+import { PARKED_UNTIL } from "@/lib/domain/enqueue";
+import { disableConfirmedHost } from "@/lib/domain/host-retirement";
 import { defineUseCase } from "@/lib/domain/use-case";
 
 export const ZForgetHost = z.object({
@@ -14,9 +16,6 @@ export type TForgetHost = z.input<typeof ZForgetHost>;
 
 /** Clusters placed on a host that can still hold something there (pending requests are not placed yet). */
 const ON_HOST: ClusterPhase[] = ["PROVISIONING", "READY", "SLEEPING", "DELETING", "FAILED"];
-
-/** "Never before the end of time": parked rows are never claimed (lib/reconciler/queue.ts PARKED_UNTIL). */
-const PARKED_UNTIL = new Date("9999-01-01T00:00:00Z");
 
 /**
  * An admin forgets a host that is gone for good (destroyed, unreachable for ever): draining it would wait on
@@ -32,10 +31,7 @@ export const forgetHost = defineUseCase({
   permission: { action: "host.manage", refusal: "Only admins can manage host clusters." },
   run: async (ctx, input) => {
     return ctx.db.$transaction(async (tx) => {
-      const host = await tx.hostCluster.findUnique({ where: { id: input.hostId }, omit: { kubeconfigEncrypted: true } });
-      if (!host) throw notFound("Host cluster");
-      if (input.confirm !== host.name) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { confirm: [`Type "${host.name}" to confirm`] });
-      await tx.hostCluster.update({ where: { id: host.id }, data: { enabled: false } });
+      const host = await disableConfirmedHost(tx, input);
       const clusters = await tx.virtualCluster.findMany({
         where: { hostClusterId: host.id, phase: { in: ON_HOST } },
         select: { id: true, name: true, teamId: true, phase: true, generation: true },

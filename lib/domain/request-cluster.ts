@@ -2,7 +2,7 @@ import { z } from "zod";
 import { can } from "@/lib/authz/permissions";
 import { recordAudit, recordClusterEvent } from "@/lib/domain/audit";
 import { ZClusterName } from "@/lib/domain/cluster-name";
-import { enqueueReconcile } from "@/lib/domain/enqueue";
+import { PARKED_UNTIL, enqueueReconcile } from "@/lib/domain/enqueue";
 import { namespaceName, newNamespaceSuffix, releaseName } from "@/lib/kube/cluster-spec";
 import { placeCluster } from "@/lib/domain/place-cluster";
 import { loadLimits, lockTeam, reservedUsage } from "@/lib/domain/quota";
@@ -110,7 +110,7 @@ export const requestCluster = defineUseCase({
             phase: needsApproval ? "PENDING_APPROVAL" : "PROVISIONING",
             expiresAt: needsApproval ? null : expiryAfter(Date.now(), ttlHours),
             // Nothing to do until an admin approves.
-            nextReconcileAt: needsApproval ? new Date("9999-01-01T00:00:00Z") : new Date(),
+            nextReconcileAt: needsApproval ? PARKED_UNTIL : new Date(),
           },
         });
         await recordClusterEvent(tx, cluster.id, "requested", `Requested by ${ctx.actor.email} from ${version.template.name} v${version.version}`, ctx.actor.id);

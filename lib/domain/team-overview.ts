@@ -39,7 +39,11 @@ export function usageSeries(snapshots: (Resources & { day: Date })[], today: Res
  * so both run the same single query, find no row and throw the same error (the quota and everything
  * else is read only after that, for a team the actor may see).
  */
-export async function getTeamOverview(ctx: DomainContext, raw: z.input<typeof ZTeamOverview>, now: Date = new Date()) {
+/**
+ * The team named by `slug` if the actor may see it; NOT_FOUND (after the same single query) for a team that
+ * does not exist and for one the actor is not in alike.
+ */
+export async function visibleTeam(ctx: DomainContext, raw: z.input<typeof ZTeamOverview>) {
   const { slug } = parseInput(ZTeamOverview, raw);
   const visible = visibleTeamIds(ctx.actor);
   const team = await ctx.db.team.findFirst({
@@ -48,6 +52,11 @@ export async function getTeamOverview(ctx: DomainContext, raw: z.input<typeof ZT
     select: { id: true, slug: true, name: true },
   });
   if (!team || !can(ctx.actor, "team.view", { teamId: team.id })) throw notFound("Team");
+  return team;
+}
+
+export async function getTeamOverview(ctx: DomainContext, raw: z.input<typeof ZTeamOverview>, now: Date = new Date()) {
+  const team = await visibleTeam(ctx, raw);
 
   const since = new Date(Date.parse(`${dayKey(new Date(now.getTime() - (USAGE_HISTORY_DAYS - 1) * DAY_MS))}T00:00:00Z`));
   const [quota, usage, clusters, snapshots, members] = await Promise.all([

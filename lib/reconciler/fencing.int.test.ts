@@ -6,7 +6,8 @@ import { requestCluster } from "@/lib/domain/request-cluster";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { StepAborted } from "./errors";
-import { PARKED_UNTIL, claimDue, releaseClaim } from "./queue";
+import { PARKED_UNTIL } from "@/lib/domain/enqueue";
+import { claimDue, releaseClaim } from "./queue";
 import { reconcileCluster } from "./reconcile-cluster";
 import { FakeHost, createTestTeam, waitUntil } from "@/scripts/testenv/fake-host";
 
@@ -30,8 +31,9 @@ describe("a step whose claim went stale", () => {
     await prisma.virtualCluster.updateMany({ where: { id: { not: c.id } }, data: { nextReconcileAt: PARKED_UNTIL } });
     const host = new FakeHost();
 
-    // Worker A claims with a short lease and is held up right before it applies the host objects.
-    const [claimA] = await claimDue(prisma, { owner: "worker-a", limit: 1, leaseSeconds: 1 });
+    // Worker A claims and is held up right before it applies the host objects. Its lease is long and expired
+    // by hand below: a short one could run out on a busy machine before A gets there.
+    const [claimA] = await claimDue(prisma, { owner: "worker-a", limit: 1, leaseSeconds: 30 });
     expect(claimA!.id).toBe(c.id);
     let resume!: () => void;
     const held = new Promise<void>((r) => (resume = r));
@@ -53,7 +55,7 @@ describe("a step whose claim went stale", () => {
     await waitUntil("worker A at apply-host-objects", async () => reached);
 
     // A's lease runs out; worker B claims the cluster with a higher fencing token.
-    await new Promise((r) => setTimeout(r, 1_200));
+    await prisma.virtualCluster.update({ where: { id: c.id }, data: { leaseUntil: new Date(Date.now() - 60_000) } });
     const [claimB] = await claimDue(prisma, { owner: "worker-b", limit: 1, leaseSeconds: 30 });
     expect(claimB!.id).toBe(c.id);
     expect(claimB!.token).toBe(claimA!.token + 1);
@@ -95,8 +97,10 @@ describe("a step whose claim went stale", () => {
     await new Promise((r) => setTimeout(r, host.readyDelayMs + 50));
 
     // A holds a claim and stops right before marking READY; B takes over with a newer claim (here: the row's
-    // lease is handed over as an expiry would) and A's "ready" must not land.
-    const [claimA] = await claimDue(prisma, { owner: "worker-a", limit: 1, leaseSeconds: 1 });
+    // lease is handed over as an expiry would) and A's "ready" must not land. A's lease is long and expired by
+    // hand: a short one could run out on a busy machine before A gets there.
+    // A long lease, expired by hand below: a short one could run out on a busy machine before A gets there.
+    const [claimA] = await claimDue(prisma, { owner: "worker-a", limit: 1, leaseSeconds: 30 });
     let resume!: () => void;
     const held = new Promise<void>((r) => (resume = r));
     let reached = false;
@@ -109,7 +113,7 @@ describe("a step whose claim went stale", () => {
       probe: { at: async (name) => void (name === "mark-ready" && ((reached = true), await held)) },
     }).catch((e: unknown) => e);
     await waitUntil("worker A at mark-ready", async () => reached);
-    await new Promise((r) => setTimeout(r, 1_200));
+    await prisma.virtualCluster.update({ where: { id: c.id }, data: { leaseUntil: new Date(Date.now() - 60_000) } });
     const [claimB] = await claimDue(prisma, { owner: "worker-b", limit: 1, leaseSeconds: 30 });
     resume();
     expect(await stepA).toBeInstanceOf(StepAborted);

@@ -15,7 +15,7 @@ import { markReleasePending, processesWith, startHungServer } from "@/scripts/te
 import { helmBin, testChartRepo } from "@/scripts/vcluster-emulator/testing";
 import { testKubeconfig, testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { kubeHostOps, type HostOps, type HostOpsFactory } from "./host-ops";
-import { PARKED_UNTIL } from "./queue";
+import { PARKED_UNTIL } from "@/lib/domain/enqueue";
 import { createTestTeam, waitUntil } from "@/scripts/testenv/fake-host";
 import { Worker, type WorkerOptions } from "./worker";
 

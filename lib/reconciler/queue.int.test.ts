@@ -5,7 +5,8 @@ import { RECONCILE_CHANNEL } from "@/lib/domain/enqueue";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { queueStats } from "@/lib/metrics/queue-stats";
-import { PARKED_UNTIL, ReconcileListener, claimDue, holdsClaim, liveClaimByOther, msUntilNextDue, releaseAllOf, releaseClaim, renewLease } from "./queue";
+import { PARKED_UNTIL } from "@/lib/domain/enqueue";
+import { ReconcileListener, claimDue, holdsClaim, liveClaimByOther, msUntilNextDue, releaseAllOf, releaseClaim, renewLease } from "./queue";
 import { createTestTeam, waitUntil } from "@/scripts/testenv/fake-host";
 
 const testDb = useTestDatabase({ seeded: true });

@@ -21,8 +21,6 @@ const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 const PARKED_SQL = Prisma.raw(PARKED_PHASES.map((p) => `'${p}'`).join(", "));
 
-/** "Not before the end of time": what parked rows carry in nextReconcileAt (same as requestCluster's). */
-export const PARKED_UNTIL = new Date("9999-01-01T00:00:00Z");
 const PARKED_UNTIL_SQL = Prisma.raw(`'9999-01-01 00:00:00'::timestamp`);
 
 type Queryable = Pick<PrismaClient, "$queryRaw" | "$executeRaw">;

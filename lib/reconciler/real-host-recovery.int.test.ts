@@ -150,7 +150,6 @@ describe("faults on the real host cluster", () => {
   });
 });
 
-
 function pick(v: { kubernetesVersion: string; chartVersion: string; cpuMillicores: number; memoryMiB: number; defaultTtlHours: number; maxTtlHours: number; parameters: unknown }) {
   return {
     kubernetesVersion: v.kubernetesVersion,

@@ -6,7 +6,7 @@ import { retryCluster } from "@/lib/domain/retry-cluster";
 import { HelmError } from "@/lib/kube/drivers/helm";
 import type { Checkpoint } from "./step-context";
 import { ConcurrencyProbe, FakeHost, unavailable, waitForPhase, waitUntil } from "@/scripts/testenv/fake-host";
-import { count, setUpFakeHostReconciler } from "@/scripts/testenv/fake-host-reconciler";
+import { FAST_STEP, count, setUpFakeHostReconciler } from "@/scripts/testenv/fake-host-reconciler";
 
 const suite = setUpFakeHostReconciler();
 const { startWorker, request, events } = suite;

@@ -5,7 +5,7 @@ import { createPrisma } from "@/lib/db/client";
 import type { DomainContext } from "@/lib/domain/context";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { PARKED_UNTIL } from "@/lib/reconciler/queue";
+import { PARKED_UNTIL } from "@/lib/domain/enqueue";
 import { Worker, type WorkerOptions } from "@/lib/reconciler/worker";
 import { createTestTeam, type FakeHost } from "./fake-host";
 import { testNamespacePrefix, useTestDatabase } from "./per-file";

@@ -41,7 +41,7 @@ export default function ApiDocsPage() {
             {operations.map(({ path, method, operation }) => (
               <li key={operation.operationId}>
                 <a href={`#${operationAnchor(operation.operationId)}`} className="hover:underline">
-                  <span className="inline-block w-16 font-mono text-xs font-semibold uppercase text-slate-500">{method}</span>
+                  <span className="inline-block w-16 font-mono text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">{method}</span>
                   <span className="font-mono text-[13px]">{path}</span>
                 </a>
               </li>

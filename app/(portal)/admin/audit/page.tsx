@@ -51,7 +51,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
       <Card className="mt-4 overflow-hidden">
         {result.error ? (
-          <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/audit" className="text-brand-600 underline">Start over</Link>} />
+          <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/audit" className="text-brand-600 underline dark:text-brand-100">Start over</Link>} />
         ) : result.page!.items.length === 0 ? (
           <EmptyState className="m-4" icon={<ScrollText className="size-5" />} title="No audit events match" description={active ? "Try a wider date range or fewer filters." : "Nothing has happened yet."} />
         ) : (
@@ -92,7 +92,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     </td>
                     <td className="px-4 py-2">{e.team ? <Link href={`/admin/audit?team=${e.team.slug}`} className="hover:underline">{e.team.name}</Link> : <span className="text-slate-500 dark:text-slate-400">—</span>}</td>
                     <td className="px-4 py-2"><AuditDetails details={e.details} /></td>
-                    <td className="px-4 py-2 font-mono text-xs text-slate-500">{e.ip ?? "—"}</td>
+                    <td className="px-4 py-2 font-mono text-xs text-slate-500 dark:text-slate-400">{e.ip ?? "—"}</td>
                   </tr>
                 ))}
               </tbody>

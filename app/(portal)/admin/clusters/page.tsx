@@ -46,7 +46,7 @@ export default async function AdminClustersPage({ searchParams }: { searchParams
 
       <Card className="mt-4 overflow-hidden">
         {result.error ? (
-          <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/clusters" className="text-brand-600 underline">First page</Link>} />
+          <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/clusters" className="text-brand-600 underline dark:text-brand-100">First page</Link>} />
         ) : result.page && result.page.items.length === 0 ? (
           <EmptyState className="m-4" icon={<Server className="size-5" />} title="No clusters match" description={active ? "Try fewer filters." : "Nobody has requested a cluster yet."} />
         ) : (

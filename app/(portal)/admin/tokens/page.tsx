@@ -37,7 +37,7 @@ export default async function AdminTokensPage({ searchParams }: { searchParams: 
 
       <Card className="mt-4 overflow-hidden">
         {result.error ? (
-          <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/tokens" className="text-brand-600 underline">First page</Link>} />
+          <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/tokens" className="text-brand-600 underline dark:text-brand-100">First page</Link>} />
         ) : result.page && result.page.items.length === 0 ? (
           <EmptyState className="m-4" icon={<KeyRound className="size-5" />} title="No tokens match" description={active ? "Try fewer filters." : "Nobody has created an API token yet."} />
         ) : (

@@ -8,7 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { listCatalog, listMyTeamQuotas } from "@/lib/domain/catalog";
 import { listMyClusters } from "@/lib/domain/list-my-clusters";
 import { domainContext } from "@/lib/server/domain-context";
-import { quickCreateAction } from "./request/actions";
+import { quickCreateAction } from "../request/actions";
 
 export const metadata: Metadata = { title: "My clusters" };
 
