@@ -5,7 +5,7 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...next,
   ...nextTs,
-  { ignores: ["lib/generated/**", ".next/**", ".data/**", "node_modules/**", "test-results/**", "next-env.d.ts"] },
+  { ignores: ["lib/generated/**", ".next/**", ".data/**", "node_modules/**", "test-results*/**", "playwright-report/**", "next-env.d.ts"] },
   {
     // Test helpers named use* are not React hooks.
     files: ["**/*.test.ts", "**/*.test.tsx", "scripts/testenv/**", "e2e/**"],

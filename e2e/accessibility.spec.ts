@@ -122,6 +122,9 @@ test("an admin's pages: a cluster, approvals, templates, teams, hosts, audit log
 async function focusRingContrast(page: Page, name: string): Promise<number> {
   const target = page.getByRole("button", { name }).or(page.getByRole("link", { name })).first();
   await target.focus();
+  // Colours transition (the theme switch, the ring itself): measure the end state, not a frame on the way.
+  // Only transitions: pulsing badges animate for ever.
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => undefined))));
   return target.evaluate((el) => {
     if (!el.matches(":focus-visible")) throw new Error("no focus ring: the element is not :focus-visible");
     const rgb = (color: string) => {

@@ -5,6 +5,7 @@ import { generateApiToken } from "../lib/auth/api-token";
 import { createPrisma } from "../lib/db/client";
 import { signedInState, type StorageState } from "./fixtures/auth";
 import { type ActionAnswer, builtActions, callServerAction } from "./fixtures/server-action";
+import { E2E_DIST_DIR } from "./fixtures/dist-dir";
 
 // The access table (lib/authz/access-table.ts, docs/security.md) walked through the production build over HTTP:
 // every route, server action and page, as each of the five people, must give the outcome the table says. Routes
@@ -169,7 +170,7 @@ const CALLS: Record<string, (persona: Persona) => Promise<Call>> = {
   "page /admin/tokens": async () => ({ path: "/admin/tokens" }),
 };
 
-const actions = builtActions(path.join(root, ".next", "e2e"));
+const actions = builtActions(path.join(root, E2E_DIST_DIR));
 
 test("the production build's server actions are exactly the table's", () => {
   const built = actions.map((a) => `action ${a.file}#${a.name.startsWith("$$RSC_SERVER_ACTION_") ? "(inline)" : a.name}`).sort();

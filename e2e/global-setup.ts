@@ -11,6 +11,7 @@ import type { ChartRepository } from "../scripts/k8s/chart-repo";
 import type { OidcProviderHandle } from "../scripts/oidc/provider";
 import { ensureProductionBuild } from "../scripts/start/build";
 import { upTestCluster, type TestCluster } from "../scripts/testenv/cluster";
+import { E2E_DIST_DIR } from "./fixtures/dist-dir";
 import { createMigratedTemplate, createTestDatabase } from "../scripts/testenv/database";
 import { findPostgresBin, freePort, startPostgres, type PostgresServer } from "../scripts/testenv/postgres";
 import { startService, waitForHttp, type Service } from "../scripts/testenv/service";
@@ -33,8 +34,7 @@ export function e2eEnvironment(): E2EEnvironment | undefined {
 
 const root = path.resolve(import.meta.dirname, "..");
 const log = (line: string) => console.log(`[e2e setup] ${line}`);
-// Beside another e2e run in the same checkout: its own build dir (E2E_DIST_DIR) and host cluster (VCP_TEST_PORT_BASE).
-const DIST_DIR = process.env.E2E_DIST_DIR ?? ".next/e2e";
+const DIST_DIR = E2E_DIST_DIR;
 
 /** What this tier needs from the machine, checked before anything starts, with how to get it. */
 function checkPrerequisites(config: FullConfig): void {

@@ -27,7 +27,7 @@ export function ClusterList({ clusters }: { clusters: TClusterSummary[] }) {
             href={`/clusters/${c.id}`}
             className={cn(
               "group flex items-center gap-4 px-5 py-3.5 transition-colors hover:bg-slate-50 focus-visible:outline-offset-[-2px] dark:hover:bg-slate-800/50",
-              c.ended && "opacity-70",
+              c.ended && "bg-slate-50/70 dark:bg-slate-900/40",
             )}
             data-testid="cluster-row"
           >

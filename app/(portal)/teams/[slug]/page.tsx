@@ -40,8 +40,8 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
         </div>
       </header>
 
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card>
             <CardHeader
               title="Quota and usage"
