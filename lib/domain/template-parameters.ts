@@ -29,7 +29,7 @@ export const ZTemplateParameters = z
   });
 export type TTemplateParameters = z.infer<typeof ZTemplateParameters>;
 
-function fieldSchema(p: TTemplateParameter): z.ZodType {
+function fieldSchema(p: TTemplateParameter): z.ZodType<string | number | boolean> {
   switch (p.type) {
     case "enum":
       return z.enum(p.options as [string, ...string[]], { error: `${p.label} must be one of ${p.options.join(", ")}` });
@@ -52,7 +52,7 @@ function fieldSchema(p: TTemplateParameter): z.ZodType {
 /** zod schema for the values a requester sends; missing values take the defaults, unknown keys are refused. */
 export function parameterValuesSchema(params: TTemplateParameters) {
   const shape: Record<string, z.ZodType> = {};
-  for (const p of params) shape[p.name] = fieldSchema(p).default(p.default as never);
+  for (const p of params) shape[p.name] = fieldSchema(p).default(p.default);
   return z.strictObject(shape, { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown parameter(s): ${iss.keys.join(", ")}` : undefined) });
 }
 
