@@ -112,6 +112,8 @@ async function main() {
   }
 
   await build;
+  // A second checkout's worker would find 9464 taken: the next free port, said in the worker's start line.
+  env.WORKER_METRICS_PORT ??= String(await firstFreePort(9464, "the worker's metrics"));
   children.push(spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: { ...env, VCP_PROCESS: "worker" } }));
   const next = path.join(root, "node_modules", ".bin", "next");
   await webPort.release();
