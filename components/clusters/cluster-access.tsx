@@ -8,6 +8,7 @@ import { type FormAction, initialState, useActionFeedback } from "@/components/c
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 import { Dialog } from "@/components/ui/dialog";
 import { TableScroll } from "@/components/ui/table-scroll";
 import type { TClusterAccess, TClusterCredential } from "@/lib/domain/list-cluster-credentials";
@@ -111,23 +112,10 @@ function RevokeAccessButton({ action, clusterId, clusterName, person }: { action
           </>
         }
       >
-        <form action={formAction} className="space-y-4">
+        <ConfirmForm action={formAction} state={state} pending={pending} onCancel={() => setOpen(false)} confirmLabel="Revoke access" pendingLabel="Revoking…">
           <input type="hidden" name="clusterId" value={clusterId} />
           <input type="hidden" name="userId" value={person.userId} />
-          {!state.ok && state.message ? (
-            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-              {state.message}
-            </p>
-          ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="ghost" onClick={() => setOpen(false)} disabled={pending} data-autofocus>
-              Cancel
-            </Button>
-            <Button type="submit" variant="danger" loading={pending} loadingText="Revoking…">
-              Revoke access
-            </Button>
-          </div>
-        </form>
+        </ConfirmForm>
       </Dialog>
       <ActionMessage state={state} className="sr-only" />
     </>

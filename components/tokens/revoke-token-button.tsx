@@ -6,6 +6,7 @@ import { ActionMessage } from "@/components/clusters/cluster-actions";
 import { initialState, useActionFeedback } from "@/components/clusters/use-action-feedback";
 import type { RevokeTokenAction } from "@/components/tokens/types";
 import { Button } from "@/components/ui/button";
+import { ConfirmForm } from "@/components/ui/confirm-form";
 import { Dialog } from "@/components/ui/dialog";
 
 /** Revoke behind a confirmation dialog: scripts using the token fail from their next request on. */
@@ -31,22 +32,9 @@ export function RevokeTokenButton({ action, token, owner }: { action: RevokeToke
           </>
         }
       >
-        <form action={formAction} className="space-y-4">
+        <ConfirmForm action={formAction} state={state} pending={pending} onCancel={() => setOpen(false)} confirmLabel="Revoke token" pendingLabel="Revoking…">
           <input type="hidden" name="tokenId" value={token.id} />
-          {!state.ok && state.message ? (
-            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-              {state.message}
-            </p>
-          ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="ghost" onClick={() => setOpen(false)} disabled={pending} data-autofocus>
-              Cancel
-            </Button>
-            <Button type="submit" variant="danger" loading={pending} loadingText="Revoking…">
-              Revoke token
-            </Button>
-          </div>
-        </form>
+        </ConfirmForm>
       </Dialog>
       <ActionMessage state={state} className="sr-only" />
     </>
