@@ -31,14 +31,14 @@ export class Recorder {
 
   /** Wraps every host operation to time it per cluster. */
   wrap(inner: HostOpsFactory): HostOpsFactory {
-    return (host) => {
-      const ops = inner(host);
+    return (host, signal) => {
+      const ops = inner(host, signal);
       const timed =
-        <R>(kind: "kube" | "helm", name: string, fn: (spec: ClusterSpec) => Promise<R>) =>
-        async (spec: ClusterSpec): Promise<R> => {
+        <A extends unknown[], R>(kind: "kube" | "helm", name: string, fn: (spec: ClusterSpec, ...rest: A) => Promise<R>) =>
+        async (spec: ClusterSpec, ...rest: A): Promise<R> => {
           const start = Date.now();
           try {
-            return await fn(spec);
+            return await fn(spec, ...rest);
           } catch (e) {
             const key = `${name}: ${(e as Error).message.split("\n")[0]!.slice(0, 140)}`;
             this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
@@ -48,6 +48,7 @@ export class Recorder {
           }
         };
       const wrapped: HostOps = {
+        ...ops,
         observe: timed("kube", "observe", ops.observe),
         applyHostObjects: timed("kube", "applyHostObjects", ops.applyHostObjects),
         install: timed("helm", "install", ops.install),

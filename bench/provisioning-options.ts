@@ -10,6 +10,8 @@ export type Options = {
   timeoutS: number;
   template: string;
   keepCluster: boolean;
+  /** Workers watch the host (the product's default); false: they poll it, as with WORKER_WATCH_HOSTS=false. */
+  watch: boolean;
 };
 
 export function options(argv: string[]): Options {
@@ -35,5 +37,6 @@ export function options(argv: string[]): Options {
     timeoutS: Math.max(10, int("timeout", 300)),
     template: kv.get("template") ?? "sandbox",
     keepCluster: kv.has("keep-cluster"),
+    watch: kv.get("watch") !== "false",
   };
 }

@@ -110,6 +110,7 @@ export function report(results: RunResult[], min: Minimum, helmStatusCalls: numb
   for (const r of results) {
     if (r.errors.size) console.log(`  ${r.label}, host operation errors (retried): ${[...r.errors.entries()].map(([k, v]) => `${v}× ${k}`).join(" | ")}`);
   }
+  goals(results, min, opts);
   console.log("\nRuns");
   for (const r of results) {
     console.log(`  ${r.label}: requests submitted in ${f1(r.submitS)} s; load average before ${r.loadBefore.map(f2).join(" ")}, after ${r.loadAfter.map(f2).join(" ")}; cleanup: ${r.cleanup}`);
@@ -117,6 +118,33 @@ export function report(results: RunResult[], min: Minimum, helmStatusCalls: numb
   console.log(
     `  options: --clusters=${opts.clusters} --workers=${opts.workers.join(",")} --concurrency=${opts.concurrency} --qps=${opts.qps} --burst=${opts.burst} --emulator-poll-ms=${opts.emulatorPollMs} --template=${opts.template}`,
   );
+}
+
+/**
+ * The goals, each against a limit measured in the same run: the portal's own API requests per cluster against the
+ * minimum; throughput against the CPU-bound limit (the machine's cores ÷ CPU seconds per cluster of everything
+ * involved: portal, PostgreSQL, helm, host cluster, emulator — other processes on the machine excluded); p95
+ * request → READY of the burst against the floor that limit sets (the lone cluster's time + the 0.95·N clusters
+ * ahead of the p95 one, at the CPU-bound rate).
+ */
+function goals(results: RunResult[], min: Minimum, opts: Options) {
+  const cores = os.cpus().length;
+  const solo = results.find((r) => r.requested === 1);
+  console.log(`\nGoals (limits measured in this run; ${cores} cores; lone cluster ${solo ? `${f1(solo.p50)} s` : "not measured"})`);
+  console.log("| run | portal requests / cluster | ÷ minimum (goal ≤ 1.3) | CPU-s / cluster | CPU-bound limit clusters/s | clusters/s | ÷ limit (goal ≥ 80 %) | floor for p95 s | p95 s | ÷ floor (goal ≤ 1.25) |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of results.filter((x) => x.requested === opts.clusters)) {
+    const n = Math.max(1, r.ready);
+    const c = r.cpu;
+    const cpuPerCluster = (c.self + c.waitedChildren + (c.groups.db ?? 0) + (c.groups.host ?? 0) + (c.groups.emulator ?? 0)) / n;
+    const limit = cores / cpuPerCluster;
+    const floor = solo ? solo.p50 + (0.95 * r.requested) / limit : NaN;
+    const portal = r.portalCalls / n;
+    const mark = (ok: boolean) => (ok ? "✓" : "✗");
+    console.log(
+      `| ${r.label} | ${f1(portal)} | ${f2(portal / min.portal)} ${mark(portal / min.portal <= 1.3)} | ${f2(cpuPerCluster)} | ${f2(limit)} | ${f2(r.throughput)} | ${pct(r.throughput, limit)} ${mark(r.throughput / limit >= 0.8)} | ${f1(floor)} | ${f1(r.p95)} | ${f2(r.p95 / floor)} ${mark(r.p95 / floor <= 1.25)} |`,
+    );
+  }
 }
 
 /** API requests one `helm status` makes (through the wrapper, as the helm identity). */

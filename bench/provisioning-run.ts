@@ -35,8 +35,11 @@ export type RunResult = {
   /** CPU seconds during the run (workers started → stopped): whole machine and by component. */
   cpu: CpuSample;
   helmProcesses: Map<string, number>;
+  /** Requests the portal sent (lists, reads, applies; each watch opened counts as one). */
   portalCalls: number;
   portalCallsByKind: Map<string, number>;
+  /** Whether the run's workers watched the host (else they polled it). */
+  watched: boolean;
   server: ServerCounts;
   errors: Map<string, number>;
   loadBefore: number[];
@@ -58,6 +61,8 @@ export async function loadLibs() {
     ...(await import("@/lib/reconciler/host-ops")),
     ...(await import("@/lib/domain/spec-from-row")),
     ...(await import("@/lib/reconciler/worker")),
+    ...(await import("@/lib/reconciler/host-watches")),
+    log: (await import("@/lib/log")).log,
   };
 }
 
@@ -102,13 +107,18 @@ export async function runOnce(ctx: Ctx, label: string, workers: number, clusters
 
   // Fresh client (token bucket) and metrics per run.
   libs.forgetHostClient();
-  for (const m of [libs.kubeRequestDuration, libs.kubeRateLimitWait, libs.kubeRequestErrors, libs.reconcileClaimLatency, libs.reconcileStepDuration, libs.reconcileSteps]) m.reset();
+  for (const m of [libs.kubeRequestDuration, libs.kubeRateLimitWait, libs.kubeRequestErrors, libs.kubeWatchRequests, libs.reconcileClaimLatency, libs.reconcileStepDuration, libs.reconcileSteps]) m.reset();
   fs.writeFileSync(ctx.helmLog, "");
   const rec = new Recorder();
   const serverBefore = await serverCounts(admin);
   const cpuBefore = sampleCpu(ctx.cpuGroups);
   const loadBefore = os.loadavg();
 
+  // One set of host watches for the process, shared by its workers (as scripts/worker.ts does for its one worker).
+  const watches = opts.watch ? new libs.HostWatches({ db, log: libs.log }) : undefined;
+  await watches?.start();
+  if (watches && !(await watches.synced(30_000))) throw new Error("the host watches did not sync within 30 s");
+  const hostOps = rec.wrap(libs.kubeHostOpsWith(watches));
   const pool: PrismaClient[] = [];
   const started = [];
   for (let i = 0; i < workers; i++) {
@@ -120,7 +130,7 @@ export async function runOnce(ctx: Ctx, label: string, workers: number, clusters
         databaseUrl: database.url,
         id: `bench-${slug}-w${i + 1}`,
         concurrency: opts.concurrency,
-        hostOps: rec.wrap(libs.kubeHostOps),
+        hostOps,
         probe: rec.probe,
         sweeps: false,
       }),
@@ -152,6 +162,7 @@ export async function runOnce(ctx: Ctx, label: string, workers: number, clusters
     await new Promise((r) => setTimeout(r, 250));
   }
   await Promise.all(started.map((w) => w.stop({ timeoutMs: 10_000 })));
+  await watches?.stop();
   const cpu = diffCpu(sampleCpu(ctx.cpuGroups), cpuBefore);
   const loadAfter = os.loadavg();
   const server = diffCounts(await serverCounts(admin), serverBefore);
@@ -172,6 +183,10 @@ export async function runOnce(ctx: Ctx, label: string, workers: number, clusters
 
   // Where the time went, summed over the clusters that became READY (each from its request to its READY).
   const kubeHisto = await readHistogram(libs.kubeRequestDuration, (l) => `${l.verb} ${l.resource}${l.code === "200" || l.code === "201" ? "" : ` (${l.code})`}`);
+  for (const v of (await libs.kubeWatchRequests.get()).values) {
+    kubeHisto.count += v.value;
+    kubeHisto.byLabel.set(`watch ${v.labels.resource}`, (kubeHisto.byLabel.get(`watch ${v.labels.resource}`) ?? 0) + v.value);
+  }
   const waitHisto = await readHistogram(libs.kubeRateLimitWait);
   const claimHisto = await readHistogram(libs.reconcileClaimLatency);
   const stepCount = (await libs.reconcileSteps.get()).values.reduce((a, v) => a + v.value, 0);
@@ -234,6 +249,7 @@ export async function runOnce(ctx: Ctx, label: string, workers: number, clusters
     helmProcesses,
     portalCalls: kubeHisto.count,
     portalCallsByKind: kubeHisto.byLabel,
+    watched: Boolean(watches),
     server,
     errors: rec.errors,
     loadBefore,

@@ -88,7 +88,7 @@ export async function run(): Promise<void> {
     const portalMin = 3 + (chart.isolateNetwork ? 2 : 0) + 2;
     const min: Minimum = {
       portal: portalMin,
-      portalWhat: `apply Namespace, ResourceQuota, LimitRange${chart.isolateNetwork ? ", 2 NetworkPolicies" : ""} + read StatefulSet + read Secret`,
+      portalWhat: `apply Namespace, ResourceQuota, LimitRange${chart.isolateNetwork ? ", 2 NetworkPolicies" : ""} + see the control plane once (a read, or its share of a watch) + read Secret`,
       helm: chart.count + 1,
       helmWhat: `create the chart's ${chart.count} objects (${chart.kinds.join(", ")}) + write the release record once`,
     };

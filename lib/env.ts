@@ -52,6 +52,9 @@ const ZEnv = z
 
     WORKER_ID: z.string().optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    // Watch each host's namespaces and control planes instead of polling them (needs cluster-wide list/watch of
+    // apps statefulsets and deployments: the Helm chart's rbac.watchControlPlanes). "false" polls.
+    WORKER_WATCH_HOSTS: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("true").transform((v) => v === "true"),
     RECONCILE_LEASE_SECONDS: z.coerce.number().int().min(5).default(60),
     // Failures of unknown kind in a row before a cluster becomes FAILED (outages never fail it).
     RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),

@@ -10,6 +10,7 @@ const { createPrisma } = await import("@/lib/db/client");
 const { log } = await import("@/lib/log");
 const { enableDefaultMetrics } = await import("@/lib/metrics/registry");
 const { Worker, defaultWorkerId } = await import("@/lib/reconciler/worker");
+const { HostWatches } = await import("@/lib/reconciler/host-watches");
 const { runStartupChecks, startupFailureLine } = await import("@/lib/startup-checks");
 
 let config: ReturnType<typeof env>;
@@ -27,7 +28,9 @@ try {
 
 const db = createPrisma(config.DATABASE_URL, config.WORKER_CONCURRENCY + 4);
 enableDefaultMetrics();
+const hostWatches = config.WORKER_WATCH_HOSTS ? new HostWatches({ db, log }) : undefined;
 const worker = new Worker({
+  hostWatches,
   db,
   databaseUrl: config.DATABASE_URL,
   id: defaultWorkerId(config.WORKER_ID),
@@ -50,6 +53,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, "shutting down: finishing running steps");
   await worker.stop({ timeoutMs: 25_000 });
+  await hostWatches?.stop();
   await db.$disconnect();
   process.exit(0);
 }
@@ -57,6 +61,7 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 try {
+  await hostWatches?.start();
   await worker.start();
 } catch (e) {
   console.error(`vcluster-portal worker: could not start: ${(e as Error).message}`);
@@ -64,6 +69,6 @@ try {
 }
 const metrics = worker.metricsAddress ? `; metrics on ${worker.metricsAddress.replace("127.0.0.1", "localhost")}` : "";
 console.log(
-  `vcluster-portal worker ${worker.id} is reconciling virtual clusters (concurrency ${config.WORKER_CONCURRENCY}, lease ${config.RECONCILE_LEASE_SECONDS}s, host KUBECONFIG ${config.KUBECONFIG ?? "unset"})${metrics}. Ctrl-C stops it gracefully.`,
+  `vcluster-portal worker ${worker.id} is reconciling virtual clusters (concurrency ${config.WORKER_CONCURRENCY}, lease ${config.RECONCILE_LEASE_SECONDS}s, host KUBECONFIG ${config.KUBECONFIG ?? "unset"}, ${hostWatches ? "watching hosts" : "polling hosts"})${metrics}. Ctrl-C stops it gracefully.`,
 );
 export {};

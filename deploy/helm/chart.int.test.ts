@@ -243,6 +243,18 @@ describe("helm template with options", () => {
     expect(hostOnly.objects).toEqual(full.objects.filter((o) => IDENTITY_KINDS.includes(o.kind)));
   });
 
+  it("rbac.watchControlPlanes (on by default) grants cluster-wide list/watch of control planes and tells the worker to watch; off, neither", async () => {
+    type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+    const appsRules = (objects: ChartObject[]) =>
+      ((pick(objects, "ClusterRole", release.name) as unknown as { rules: Rule[] }).rules ?? []).filter((r) => r.apiGroups.includes("apps"));
+    const on = await renderChart(release, requiredValues());
+    expect(appsRules(on.objects)).toEqual([{ apiGroups: ["apps"], resources: ["statefulsets", "deployments"], verbs: ["list", "watch"] }]);
+    expect(envOf(container(workload(on.objects, "Deployment", `${release.name}-worker`))).WORKER_WATCH_HOSTS).toBe("true");
+    const off = await renderChart(release, { ...requiredValues(), rbac: { create: true, watchControlPlanes: false } });
+    expect(appsRules(off.objects)).toEqual([]);
+    expect(envOf(container(workload(off.objects, "Deployment", `${release.name}-worker`))).WORKER_WATCH_HOSTS).toBe("false");
+  });
+
   it("rbac.create=false and apf.enabled=false leave out the identity's RBAC, admission policy and flow schema", async () => {
     const { objects } = await renderChart(release, { ...requiredValues(), rbac: { create: false }, apf: { enabled: false } });
     expect(objects.filter((o) => IDENTITY_KINDS.includes(o.kind)).map((o) => o.kind)).toEqual(["ServiceAccount"]);

@@ -30,3 +30,15 @@ export const kubeRateLimitWait = histogram(
   [],
   [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 );
+
+export const kubeWatchEvents = counter(
+  "vcp_kube_watch_events_total",
+  "Events received on the reconciler's watches of host clusters (lib/kube/watch), by resource and type (added, modified, deleted, bookmark).",
+  ["resource", "type"],
+);
+
+export const kubeWatchRequests = counter(
+  "vcp_kube_watch_requests_total",
+  "Watch requests opened to host API servers (each one long-running; its list goes through vcp_kube_request_duration_seconds).",
+  ["resource"],
+);

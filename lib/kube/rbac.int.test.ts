@@ -14,6 +14,8 @@ import { toKubeError, type KubeError } from "./errors";
 import { INSTALLER_SERVICE_ACCOUNT, TENANT_ROLE_NAME } from "./host-objects";
 import { apiServerEndpoints, ensureHostObjects } from "./ensure-host-objects";
 import { hostInventory } from "./host-inventory";
+import { HostWatch } from "./watch/host-watch";
+import { log } from "@/lib/log";
 import { observe } from "./vcluster-control-plane";
 import { deleteAll } from "./vcluster-delete";
 import { removeWorkloadPods, sleep, wake } from "./vcluster-sleep";
@@ -25,7 +27,7 @@ import { listPortalNamespaces, markOrphan, removeOrphan } from "./orphans";
 // applied for real; the portal calls with a TokenRequest token of that ServiceAccount.
 //   * It can: provision the real loft-sh/vcluster chart (0.30.0 and 0.36.1) with helm — RBAC escalation prevention
 //     checks every Role and ClusterRole the chart creates against what the portal holds —, observe, sleep (incl.
-//     removing workload pods), wake, read the kubeconfig Secret, take the drift sweep's inventory, drive the flux
+//     removing workload pods), wake, read the kubeconfig Secret, watch the host's control planes, take the drift sweep's inventory, drive the flux
 //     driver and delete everything again.
 //   * It cannot: read Secrets in kube-system or in any namespace it did not create, create pods or exec outside
 //     its namespaces, bind any role but the tenant role (nor that one outside its namespaces or cluster-wide),
@@ -159,7 +161,7 @@ describe("the chart's ServiceAccount with the chart's RBAC and admission policy 
       { kind: "ServiceAccount", name: INSTALLER_SERVICE_ACCOUNT, namespace: spec.namespace },
     ]);
     await helm.install(spec);
-    expect(await helm.status(spec)).toEqual({ installed: true, ready: true });
+    expect(await helm.status(spec)).toEqual({ installed: true, ready: true, helm: { status: "deployed", revision: 1 } });
     await waitFor("control plane ready", async () => (await observe(portal, spec)).controlPlane?.readyReplicas === 1, 120_000);
     // The chart's own RBAC exists: created by this identity, so it held every permission it granted.
     await admin.rbac.readNamespacedRole({ name: `vc-${spec.releaseName}`, namespace: spec.namespace });
@@ -177,7 +179,20 @@ describe("the chart's ServiceAccount with the chart's RBAC and admission policy 
     expect(Buffer.from(read.data!.config!, "base64").toString()).toBe(kubeconfig);
     expect((await observe(portal, spec)).ready).toBe(true);
 
-    // the drift sweep's inventory: workloads are listed per portal namespace (no cluster-wide workload reads)
+    // the worker's watch of the host (the chart's rbac.watchControlPlanes, on by default): cluster-wide list/watch of
+    // the control planes and the portal's namespaces — Secrets stay unreadable outside its namespaces (below)
+    const watch = new HostWatch(portal, () => {}, log);
+    watch.start();
+    try {
+      await waitFor("the host watch synced as the portal", async () => watch.synced, 20_000, 200);
+      expect(watch.namespace(spec.namespace)).toBe("present");
+      expect(watch.controlPlane(spec.namespace, spec.releaseName)?.object.status?.readyReplicas).toBe(1);
+      expect(watch.problem).toBeNull();
+    } finally {
+      await watch.stop();
+    }
+
+    // the drift sweep's inventory (without a watch): two cluster-wide lists of control planes
     const inventory = await hostInventory(portal);
     expect(inventory.namespaces.has(spec.namespace)).toBe(true);
     expect(inventory.controlPlanes.get(`${spec.namespace}/${spec.releaseName}`)).toEqual({ paused: false, replicas: 1 });

@@ -67,9 +67,54 @@ export async function readControlPlane(client: KubeClient, spec: ClusterSpec): P
   return deploy ? { kind: "Deployment", object: deploy } : null;
 }
 
-export async function observe(client: KubeClient, spec: ClusterSpec): Promise<Observation> {
+/**
+ * A watched host's current copy of the portal's namespaces and control planes (lib/kube/watch/host-watch.ts),
+ * which observe() reads instead of the API server while it is synced.
+ */
+export interface HostView {
+  /** Every watch holds a complete copy (it listed successfully); otherwise callers read the API server. */
+  readonly synced: boolean;
+  namespace(name: string): "present" | "terminating" | "absent";
+  controlPlane(namespace: string, release: string): { kind: ControlPlaneKind; object: Workload } | null;
+}
+
+export type ObserveOptions = {
+  /** A synced watch of the host: what it holds present is believed without a request. */
+  view?: HostView | null;
+  /**
+   * Believe the watch when it says the namespace is absent, too. Only for a cluster being set up for a new
+   * intent, whose next move on "absent" (server-side apply) is harmless if the watch is a moment behind; any
+   * other absence is confirmed by the API server before a step acts on it (a vanished namespace means drift).
+   */
+  trustAbsence?: boolean;
+};
+
+export async function observe(client: KubeClient, spec: ClusterSpec, opts: ObserveOptions = {}): Promise<Observation> {
+  const view = opts.view?.synced ? opts.view : null;
+  const cachedNs = view?.namespace(spec.namespace);
+  if (view && cachedNs === "absent" && opts.trustAbsence) return ABSENT;
+  const cached = view && cachedNs !== "absent" ? view.controlPlane(spec.namespace, spec.releaseName) : null;
+  if (cachedNs && cachedNs !== "absent" && cached) {
+    const controlPlane = toControlPlane(cached.kind, cached.object);
+    // The kubeconfig Secret matters only once the control plane is ready: read it then, once.
+    const ready = cachedNs === "present" && controlPlane.replicas > 0 && controlPlane.readyReplicas >= controlPlane.replicas;
+    const secretExists = ready && (await secretWritten(client, spec));
+    return { namespace: cachedNs, controlPlane, secretExists, paused: controlPlane.paused, ready: ready && secretExists };
+  }
+  return observeDirectly(client, spec);
+}
+
+const ABSENT: Observation = { namespace: "absent", controlPlane: null, secretExists: false, paused: false, ready: false };
+
+async function secretWritten(client: KubeClient, spec: ClusterSpec): Promise<boolean> {
+  const secret = await orNull(client.core.readNamespacedSecret({ name: kubeconfigSecretName(spec.releaseName), namespace: spec.namespace }));
+  return Boolean(secret?.data?.config);
+}
+
+/** Everything from the API server: Namespace, StatefulSet (else Deployment) and Secret. */
+async function observeDirectly(client: KubeClient, spec: ClusterSpec): Promise<Observation> {
   const ns = await orNull(client.core.readNamespace({ name: spec.namespace }));
-  if (!ns) return { namespace: "absent", controlPlane: null, secretExists: false, paused: false, ready: false };
+  if (!ns) return ABSENT;
   const namespace = ns.metadata?.deletionTimestamp || ns.status?.phase === "Terminating" ? "terminating" : "present";
   // While the namespace terminates, the tenant RoleBinding that lets the portal read inside it may be gone already:
   // a 403 there means "going away with the namespace", i.e. absent.

@@ -134,7 +134,7 @@ export class Step {
   private async runFlow(spec: ClusterSpec, ops: HostOps): Promise<Next> {
     const row = this.row;
     await this.checkpoint("observe");
-    const obs = await ops.observe(spec);
+    const obs = await ops.observe(spec, { trustAbsence: this.settingUp() });
     if (obs.namespace === "terminating") return { t: "wait", ms: this.o.deletePollMs, note: `namespace ${spec.namespace} is still terminating from an earlier deletion` };
     if ((row.phase === "READY" || row.phase === "SLEEPING") && vanished(obs)) return this.drift(spec, obs);
     if (row.phase === "SLEEPING") {
@@ -152,7 +152,10 @@ export class Step {
     if (!obs.ready) {
       const why = notReadyReason(obs, spec);
       if (row.phase === "READY") return { t: "degraded", message: `The control plane is not ready: ${why}` };
-      return { t: "wait", ms: await this.readinessPoll(why), note: why };
+      // A watch reports the control plane becoming ready; the Secret that follows it is not watched (polled).
+      const reported = obs.controlPlane !== null && !(obs.controlPlane.readyReplicas >= obs.controlPlane.replicas && obs.controlPlane.replicas > 0);
+      const poll = await this.readinessPoll(why);
+      return { t: "wait", ms: reported ? this.waitForHost(ops, poll) : poll, note: why };
     }
     if (row.phase !== "READY") {
       await this.checkpoint("mark-ready");
@@ -194,17 +197,31 @@ export class Step {
     const provisioning = row.phase === "PROVISIONING";
     if (provisioning) await this.eventOnce("namespace-created", `Namespace ${spec.namespace} with its quota, limits${spec.isolateNetwork ? " and network isolation" : ""} created on ${row.hostCluster!.name}`);
 
-    const status = await ops.releaseStatus(spec);
+    // A release lives in its namespace: none can exist where there was no namespace.
+    const status = obs.namespace === "absent" ? NO_RELEASE : await ops.releaseStatus(spec);
     const install = !status.installed || !status.ready || newIntent || !obs.controlPlane;
     if (install) {
       await this.checkpoint("install");
-      await ops.install(spec, { releaseAbandoned: this.releaseAbandoned });
+      await ops.install(spec, { releaseAbandoned: this.releaseAbandoned, status });
     }
     if (provisioning) await this.eventOnce("release-installed", releaseMessage(spec));
     await this.checkpoint("mark-installed");
     if (!(await this.markObserved())) return { t: "superseded" };
     this.row = { ...row, observedGeneration: row.generation };
-    return install ? { t: "wait", ms: spread(this.o.readyPollMs), note: "release installed, waiting for the control plane" } : null;
+    return install ? { t: "wait", ms: this.waitForHost(ops, spread(this.o.readyPollMs)), note: "release installed, waiting for the control plane" } : null;
+  }
+
+  /** A new cluster (or a new intent) being set up: a watch saying "no namespace yet" is believed (observe). */
+  private settingUp(): boolean {
+    return this.row.phase === "PROVISIONING" && this.row.generation > this.row.observedGeneration;
+  }
+
+  /**
+   * How long to wait for a change on the host: `poll` when nobody tells us, else only the safety net — the
+   * host's watch makes the cluster due the moment its control plane changes (host-watches.ts).
+   */
+  private waitForHost(ops: HostOps, poll: number): number {
+    return ops.watched?.() ? Math.max(poll, spread(this.o.watchedWaitMs)) : poll;
   }
 
   /**
@@ -238,23 +255,23 @@ export class Step {
   private async sleepFlow(spec: ClusterSpec, ops: HostOps): Promise<Next> {
     const row = this.row;
     await this.checkpoint("observe");
-    const obs = await ops.observe(spec);
+    const obs = await ops.observe(spec, { trustAbsence: this.settingUp() });
     if (obs.namespace === "terminating") return { t: "wait", ms: this.o.deletePollMs, note: `namespace ${spec.namespace} is still terminating` };
     if (vanished(obs)) {
       if (row.phase === "READY" || row.phase === "SLEEPING") return this.drift(spec, obs);
       // PROVISIONING (new, or repairing drift) with sleep as the goal: put objects and release in place first.
       const placed = await this.converge(spec, ops, obs);
-      return placed ?? { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane" };
+      return placed ?? { t: "wait", ms: this.waitForHost(ops, spread(this.o.readyPollMs)), note: "waiting for the control plane" };
     }
     const cp = obs.controlPlane!;
     if (cp.restoring) return { t: "wait", ms: this.o.deletePollMs, note: "vcluster restore is restoring a snapshot (loft.sh/restoring); leaving the control plane alone" };
     if (!(obs.paused && cp.replicas === 0)) {
       await this.checkpoint("sleep");
       await ops.sleep(spec);
-      return { t: "wait", ms: spread(this.o.readyPollMs), note: "scaling the control plane to zero" };
+      return { t: "wait", ms: this.waitForHost(ops, spread(this.o.readyPollMs)), note: "scaling the control plane to zero" };
     }
     // As `vcluster pause` does: workload pods go only once no syncer runs, or it would recreate them.
-    if (cp.readyReplicas > 0 || cp.podReplicas > 0) return { t: "wait", ms: spread(this.o.readyPollMs), note: "waiting for the control plane pods to stop" };
+    if (cp.readyReplicas > 0 || cp.podReplicas > 0) return { t: "wait", ms: this.waitForHost(ops, spread(this.o.readyPollMs)), note: "waiting for the control plane pods to stop" };
     await this.checkpoint("remove-workloads");
     const remaining = await ops.removeWorkloadPods(spec);
     if (remaining > 0) return { t: "wait", ms: spread(this.o.readyPollMs), note: `removing ${remaining} workload pod${remaining === 1 ? "" : "s"} of the virtual cluster` };
@@ -305,6 +322,8 @@ export class Step {
     return this.transition("fail", { lastError: message }, { type: "failed", message });
   }
 }
+
+const NO_RELEASE = { installed: false, ready: false, message: "no release yet" } as const;
 
 function vanished(obs: Observation): boolean {
   return obs.namespace === "absent" || obs.controlPlane === null;

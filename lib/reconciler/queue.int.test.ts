@@ -6,7 +6,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { testNamespacePrefix, useTestDatabase } from "@/scripts/testenv/per-file";
 import { queueStats } from "@/lib/metrics/queue-stats";
 import { PARKED_UNTIL } from "@/lib/domain/enqueue";
-import { ReconcileListener, claimDue, holdsClaim, liveClaimByOther, msUntilNextDue, releaseAllOf, releaseClaim, renewLease } from "./queue";
+import { ReconcileListener, claimDue, holdsClaim, liveClaimByOther, markHostChanged, msUntilNextDue, releaseAllOf, releaseClaim, renewLease } from "./queue";
 import { createTestTeam, waitUntil } from "@/scripts/testenv/fake-host";
 
 const testDb = useTestDatabase({ seeded: true });
@@ -123,6 +123,39 @@ describe("releasing", () => {
     expect(row.lastError).toBeNull(); // the stale verdict is dropped
     expect(row.nextReconcileAt.getTime()).toBeLessThanOrEqual(Date.now() + 50);
     await releaseAllOf(prisma, "w");
+  });
+});
+
+describe("host changes reported by a watch", () => {
+  it("make a waiting cluster due at once, and one whose step is running due at its release; idle clusters and other releases are left alone", async () => {
+    await resetQueue();
+    const [c] = await claimDue(prisma, { owner: "w", limit: 1, leaseSeconds: 30 });
+    const row = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c!.id } });
+    const where = { hostId: row.hostClusterId!, namespace: row.namespace!, release: row.releaseName };
+    // The control plane became ready just after the step looked: the step's "wait 5 minutes" must not win.
+    expect(await markHostChanged(prisma, where)).toBe(0); // leased: not due yet, but noted
+    await releaseClaim(prisma, c!, "w", { requeueAfterMs: 300_000, attempts: 0 });
+    let after = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c!.id } });
+    expect(after.nextReconcileAt.getTime()).toBeLessThanOrEqual(Date.now() + 50);
+    expect(after.hostChangedAt).not.toBeNull();
+
+    // Waiting (requeued for later): due now.
+    await prisma.virtualCluster.update({ where: { id: c!.id }, data: { nextReconcileAt: new Date(Date.now() + 300_000) } });
+    expect(await markHostChanged(prisma, { ...where, release: "another-release" })).toBe(0);
+    expect(await markHostChanged(prisma, where)).toBe(1);
+    after = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c!.id } });
+    expect(after.nextReconcileAt.getTime()).toBeLessThanOrEqual(Date.now() + 50);
+    // A namespace-wide change (the namespace is gone) reaches its clusters too.
+    await prisma.virtualCluster.update({ where: { id: c!.id }, data: { nextReconcileAt: new Date(Date.now() + 300_000) } });
+    expect(await markHostChanged(prisma, { ...where, release: null })).toBe(1);
+
+    // Idle (READY and parked until something happens): a watch event does not start a step that could undo what
+    // the vcluster CLI just did; the drift sweep decides about those.
+    await prisma.virtualCluster.update({ where: { id: c!.id }, data: { phase: "READY", nextReconcileAt: PARKED_UNTIL } });
+    expect(await markHostChanged(prisma, where)).toBe(0);
+    after = await prisma.virtualCluster.findUniqueOrThrow({ where: { id: c!.id } });
+    expect(after.nextReconcileAt.toISOString()).toBe(PARKED_UNTIL.toISOString());
+    await prisma.virtualCluster.update({ where: { id: c!.id }, data: { phase: "PROVISIONING" } });
   });
 });
 

@@ -35,6 +35,8 @@ export type Claim = {
   leaseUntil: Date;
   /** How late the claim is relative to nextReconcileAt, in ms (queue latency). */
   lateMs: number;
+  /** hostChangedAt at claim time; a release notices a host change reported while the step ran. */
+  hostChangedAt: Date | null;
 };
 
 /**
@@ -43,7 +45,7 @@ export type Claim = {
  */
 export async function claimDue(db: Queryable, opts: { owner: string; limit: number; leaseSeconds: number }): Promise<Claim[]> {
   if (opts.limit <= 0) return [];
-  const rows = await db.$queryRaw<{ id: string; generation: number; token: number; attempts: number; leaseUntil: Date; lateMs: number }[]>`
+  const rows = await db.$queryRaw<{ id: string; generation: number; token: number; attempts: number; leaseUntil: Date; lateMs: number; hostChangedAt: Date | null }[]>`
     UPDATE "VirtualCluster" AS v
        SET "leaseOwner" = ${opts.owner},
            "leaseToken" = v."leaseToken" + 1,
@@ -60,7 +62,7 @@ export async function claimDue(db: Queryable, opts: { owner: string; limit: numb
          FOR UPDATE SKIP LOCKED
       ) AS due
      WHERE v.id = due.id
-    RETURNING v.id, v.generation, v."leaseToken" AS token, v.attempts, v."leaseUntil",
+    RETURNING v.id, v.generation, v."leaseToken" AS token, v.attempts, v."leaseUntil", v."hostChangedAt",
               (EXTRACT(EPOCH FROM (${NOW_UTC} - due.due)) * 1000)::float8 AS "lateMs"`;
   return rows.map((r) => ({ ...r, lateMs: Math.max(0, Number(r.lateMs)) }));
 }
@@ -89,19 +91,32 @@ export type ReleaseResult = {
 /**
  * Gives a claimed row back. If the intent changed while the step ran (generation differs from the claim),
  * the row becomes due at once with attempts reset — enqueueReconcile's NOTIFY may have fired while we held
- * the lease, and its wish must not be lost under our requeue time. Returns false when the lease was lost.
+ * the lease, and its wish must not be lost under our requeue time. Likewise when a watch reported a change on
+ * the host meanwhile (hostChangedAt moved): the step may have looked just before it. Returns false when the
+ * lease was lost.
  */
-export async function releaseClaim(db: Queryable, claim: Pick<Claim, "id" | "generation" | "token">, owner: string, result: ReleaseResult): Promise<boolean> {
+export async function releaseClaim(
+  db: Queryable,
+  claim: Pick<Claim, "id" | "generation" | "token"> & { hostChangedAt?: Date | null },
+  owner: string,
+  result: ReleaseResult,
+): Promise<boolean> {
   const next =
     result.requeueAfterMs === null
       ? Prisma.sql`${PARKED_UNTIL_SQL}`
       : Prisma.sql`${NOW_UTC} + make_interval(secs => ${Math.max(0, result.requeueAfterMs) / 1000}::double precision)`;
   const lastError = result.lastError === undefined ? Prisma.sql`"lastError"` : Prisma.sql`${result.lastError}`;
+  const hostChanged =
+    claim.hostChangedAt === undefined
+      ? Prisma.sql`false`
+      : claim.hostChangedAt === null
+        ? Prisma.sql`"hostChangedAt" IS NOT NULL`
+        : Prisma.sql`"hostChangedAt" IS DISTINCT FROM ${claim.hostChangedAt}`;
   const n = await db.$executeRaw`
     UPDATE "VirtualCluster"
        SET "leaseOwner" = NULL,
            "leaseUntil" = NULL,
-           "nextReconcileAt" = CASE WHEN generation <> ${claim.generation} THEN ${NOW_UTC} ELSE ${next} END,
+           "nextReconcileAt" = CASE WHEN generation <> ${claim.generation} OR ${hostChanged} THEN ${NOW_UTC} ELSE ${next} END,
            "attempts" = CASE WHEN generation <> ${claim.generation} THEN 0 ELSE ${result.attempts} END,
            "lastError" = CASE WHEN generation <> ${claim.generation} THEN "lastError" ELSE ${lastError} END
      WHERE id = ${claim.id} AND "leaseOwner" = ${owner} AND "leaseToken" = ${claim.token}`;
@@ -245,4 +260,24 @@ export class ReconcileListener {
       await c.end().catch(() => {});
     }
   }
+}
+
+/**
+ * A watch saw something change on a host (lib/reconciler/host-watches.ts): the clusters in that namespace (of
+ * that release) that are waiting — not parked, not idle — become due now, and a step running for one of them
+ * learns at its release (hostChangedAt). Returns how many clusters became due (they were NOTIFYed).
+ */
+export async function markHostChanged(db: Queryable, change: { hostId: string; namespace: string; release: string | null }): Promise<number> {
+  const release = change.release === null ? Prisma.sql`true` : Prisma.sql`"releaseName" = ${change.release}`;
+  const rows = await db.$queryRaw<{ due: boolean }[]>`
+    UPDATE "VirtualCluster"
+       SET "hostChangedAt" = ${NOW_UTC},
+           "nextReconcileAt" = LEAST("nextReconcileAt", ${NOW_UTC})
+     WHERE "hostClusterId" = ${change.hostId} AND namespace = ${change.namespace} AND ${release}
+       AND phase NOT IN (${PARKED_SQL})
+       AND "nextReconcileAt" < ${PARKED_UNTIL_SQL}
+    RETURNING ("leaseUntil" IS NULL OR "leaseUntil" < ${NOW_UTC}) AS due`;
+  const due = rows.filter((r) => r.due).length;
+  if (due > 0) await db.$executeRaw`SELECT pg_notify(${RECONCILE_CHANNEL}, '')`;
+  return due;
 }

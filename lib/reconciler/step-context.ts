@@ -11,6 +11,11 @@ export type StepOptions = {
   readyPollMs: number;
   /** Requeue delay while waiting for a namespace to finish terminating. */
   deletePollMs: number;
+  /**
+   * Requeue delay while waiting for something a synced watch of the host reports (the control plane ready,
+   * scaled down, stopped): only a safety net, since the watch makes the cluster due when it happens.
+   */
+  watchedWaitMs: number;
   /** Failures of unknown kind in a row before the cluster becomes FAILED (transient ones never fail it). */
   maxAttempts: number;
   /** Installed but never ready for this long: FAILED with the reason. */
@@ -26,6 +31,7 @@ export type StepOptions = {
 export const DEFAULT_STEP_OPTIONS: StepOptions = {
   readyPollMs: 1_500,
   deletePollMs: 2_000,
+  watchedWaitMs: 30_000,
   maxAttempts: 8,
   readyTimeoutMs: 15 * 60_000,
   backoff: {},

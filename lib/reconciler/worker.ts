@@ -6,7 +6,8 @@ import { log as rootLog, type Logger } from "@/lib/log";
 import { reconcileClaimLatency, reconcileInflight, reconcileStepDuration, reconcileSteps } from "@/lib/metrics/registry";
 import { backoffMs } from "./backoff";
 import { StepAborted } from "./errors";
-import { kubeHostOps, type HostOpsFactory } from "./host-ops";
+import { kubeHostOpsWith, type HostOpsFactory } from "./host-ops";
+import type { HostWatches } from "./host-watches";
 import { keepLease, type LeaseKeeper } from "./lease-keeper";
 import { closeServer, metricsAddress, serveMetrics } from "./metrics-server";
 import { claimDue, msUntilNextDue, ReconcileListener, releaseAllOf, releaseClaim, type Claim } from "./queue";
@@ -27,7 +28,13 @@ export type WorkerOptions = {
   leaseSeconds?: number;
   /** Longest idle wait between polls when nothing is scheduled and no NOTIFY arrives. */
   pollMs?: number;
+  /** Default: lib/kube, reading namespaces and control planes from `hostWatches` where they are synced. */
   hostOps?: HostOpsFactory;
+  /**
+   * The process's watches of its hosts (shared by every Worker of the process; started and stopped by whoever
+   * made them). Without them steps poll the host for readiness, sleep and deletion.
+   */
+  hostWatches?: HostWatches;
   probe?: Probe;
   step?: Partial<StepOptions>;
   /** Orphaned namespaces are removed this long after they were found; default 60. */
@@ -78,7 +85,7 @@ export class Worker {
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.leaseSeconds = Math.max(1, opts.leaseSeconds ?? 60);
     this.pollMs = Math.max(50, opts.pollMs ?? 5_000);
-    this.hostOps = opts.hostOps ?? kubeHostOps;
+    this.hostOps = opts.hostOps ?? kubeHostOpsWith(opts.hostWatches);
     this.log = (opts.log ?? rootLog).child({ workerId: this.id });
   }
 

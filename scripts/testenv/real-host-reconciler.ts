@@ -33,6 +33,8 @@ export interface RealHost {
   /** A cluster of `template` requested by the team's member, named c<n>. */
   request(template?: string): ReturnType<typeof requestCluster>;
   helmReleases(namespace: string): string[];
+  /** The release's revisions, oldest first (helm history). */
+  helmHistory(namespace: string, release: string): { revision: number; status: string }[];
   /** The team's namespaces on the host that are not terminating. */
   namespacesOfTeam(): Promise<string[]>;
   /**
@@ -96,6 +98,10 @@ export function setUpRealHostReconciler(): RealHost {
     helmReleases(namespace) {
       const out = execFileSync(path.join(binDir(), "helm"), ["list", "--all", "-q", "--namespace", namespace, "--kubeconfig", testKubeconfig()], { encoding: "utf8" });
       return out.split("\n").filter(Boolean);
+    },
+    helmHistory(namespace, release) {
+      const out = execFileSync(path.join(binDir(), "helm"), ["history", release, "--output", "json", "--namespace", namespace, "--kubeconfig", testKubeconfig()], { encoding: "utf8" });
+      return (JSON.parse(out) as { revision: number; status: string }[]).map(({ revision, status }) => ({ revision, status }));
     },
     async namespacesOfTeam() {
       const list = await host.kube.core.listNamespace({ labelSelector: `vcluster-portal.dev/team-id=${host.team.teamId}` });

@@ -43,7 +43,7 @@ describe("helm driver with the real vcluster chart from the local chart reposito
     expect(await driver.status(spec)).toEqual({ installed: false, ready: false, message: "no helm release" });
     await driver.install(spec);
     await driver.install(spec); // a second upgrade --install of the same values is fine
-    expect(await driver.status(spec)).toEqual({ installed: true, ready: true });
+    expect(await driver.status(spec)).toEqual({ installed: true, ready: true, helm: { status: "deployed", revision: 2 } });
 
     const obs = await waitFor("control plane ready", async () => {
       const o = await observe(client, spec);

@@ -150,9 +150,8 @@ export class HelmDriver implements ProvisioningDriver {
   }
 
   async install(spec: ClusterSpec, opts: InstallOptions = {}): Promise<void> {
-    const current = await this.release(spec);
-    const status = current?.info?.status;
-    if (status && status.startsWith("pending-")) await this.repairPending(spec, current!, opts);
+    const known = opts.status ?? (await this.status(spec));
+    if (known.helm?.status.startsWith("pending-")) await this.repairPending(spec, known.helm, opts);
 
     const dir = await mkdtemp(path.join(tmpdir(), "vcp-helm-"));
     const valuesFile = path.join(dir, "values.yaml");
@@ -187,11 +186,11 @@ export class HelmDriver implements ProvisioningDriver {
    * removed. Otherwise: report and let the caller retry later. The decision never compares helm's timestamps
    * with this machine's clock, which may be skewed against the machine that ran helm.
    */
-  private async repairPending(spec: ClusterSpec, rel: HelmStatusJson, opts: InstallOptions): Promise<void> {
+  private async repairPending(spec: ClusterSpec, rel: { status: string; revision: number }, opts: InstallOptions): Promise<void> {
     if (!(await opts.releaseAbandoned?.())) {
-      throw new HelmError(`release ${spec.releaseName} is ${rel.info?.status} (another helm operation is in progress); retrying later`, null, "helm status");
+      throw new HelmError(`release ${spec.releaseName} is ${rel.status} (another helm operation is in progress); retrying later`, null, "helm status");
     }
-    if (rel.info?.status === "pending-install" || rel.version <= 1) {
+    if (rel.status === "pending-install" || rel.revision <= 1) {
       await this.helm(["uninstall", spec.releaseName, "--namespace", spec.namespace, "--ignore-not-found", "--timeout", `${this.timeoutSeconds}s`]);
     } else {
       await this.helm(["rollback", spec.releaseName, "--namespace", spec.namespace, "--timeout", `${this.timeoutSeconds}s`]);
@@ -202,8 +201,9 @@ export class HelmDriver implements ProvisioningDriver {
     const rel = await this.release(spec);
     if (!rel) return { installed: false, ready: false, message: "no helm release" };
     const st = rel.info?.status ?? "unknown";
-    if (st === "deployed") return { installed: true, ready: true };
-    return { installed: true, ready: false, message: `helm release is ${st}${rel.info?.description ? `: ${rel.info.description}` : ""}` };
+    const helm = { status: st, revision: rel.version };
+    if (st === "deployed") return { installed: true, ready: true, helm };
+    return { installed: true, ready: false, message: `helm release is ${st}${rel.info?.description ? `: ${rel.info.description}` : ""}`, helm };
   }
 
   async uninstall(spec: ClusterSpec): Promise<{ gone: boolean }> {

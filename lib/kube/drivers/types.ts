@@ -7,6 +7,8 @@ export interface DriverStatus {
   ready: boolean;
   /** Why it is not ready, in words a person can act on. */
   message?: string;
+  /** helm: the release's status (deployed, pending-install, …) and revision, as `helm status` said. */
+  helm?: { status: string; revision: number };
 }
 
 export interface InstallOptions {
@@ -16,6 +18,11 @@ export interface InstallOptions {
    * release is reported as busy and the caller retries.
    */
   releaseAbandoned?: () => Promise<boolean>;
+  /**
+   * The status the caller has just read (status()), or knows (no namespace yet: no release). Saves the
+   * driver reading it again: `helm status` is one more helm process and two API requests per install.
+   */
+  status?: DriverStatus;
 }
 
 /**
