@@ -12,7 +12,11 @@ import type { Libs, RunResult } from "./provisioning-run";
 import { FLOW_HELM, FLOW_PORTAL, adminConfig, diffCounts, serverCounts } from "./provisioning-host";
 
 /** Objects the chart renders for a real cluster's values (helm must write each at least once). */
-export async function chartObjectCount(libs: Libs, db: PrismaClient, teamId: string): Promise<{ count: number; kinds: string[]; isolateNetwork: boolean; namespace: string; release: string }> {
+export async function chartObjectCount(
+  libs: Libs,
+  db: PrismaClient,
+  teamId: string,
+): Promise<{ count: number; kinds: string[]; hostObjects: string[]; namespace: string; release: string }> {
   const row = await db.virtualCluster.findFirstOrThrow({ where: { teamId }, include: libs.CLUSTER_SPEC_INCLUDE });
   const spec = libs.specFromRow(row);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vcp-bench-tpl-"));
@@ -29,7 +33,9 @@ export async function chartObjectCount(libs: Libs, db: PrismaClient, teamId: str
       .split(/^---$/m)
       .map((d) => /^kind:\s*(\S+)/m.exec(d)?.[1])
       .filter((k): k is string => Boolean(k));
-    return { count: kinds.length, kinds, isolateNetwork: spec.isolateNetwork, namespace: spec.namespace, release: spec.releaseName };
+    // What the portal itself applies for this cluster (lib/kube/host-objects.ts), each once at the least.
+    const hostObjects = libs.buildHostObjects(spec).map((o) => o.kind ?? "?");
+    return { count: kinds.length, kinds, hostObjects, namespace: spec.namespace, release: spec.releaseName };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -85,10 +85,9 @@ export async function run(): Promise<void> {
     say(`warm-up cluster READY in ${f1(warm.p50)} s`);
     const chart = await chartObjectCount(libs, warm.db, warm.teamId);
     await warm.db.$disconnect();
-    const portalMin = 3 + (chart.isolateNetwork ? 2 : 0) + 2;
     const min: Minimum = {
-      portal: portalMin,
-      portalWhat: `apply Namespace, ResourceQuota, LimitRange${chart.isolateNetwork ? ", 2 NetworkPolicies" : ""} + see the control plane once (a read, or its share of a watch) + read Secret`,
+      portal: chart.hostObjects.length + 2,
+      portalWhat: `apply ${chart.hostObjects.join(", ")} + see the control plane once (a read, or its share of a watch) + read Secret`,
       helm: chart.count + 1,
       helmWhat: `create the chart's ${chart.count} objects (${chart.kinds.join(", ")}) + write the release record once`,
     };

@@ -57,6 +57,12 @@ export interface KubeClient {
   /** Set on a client made by withSignal: its requests (and helm processes) end when it aborts. */
   signal?: AbortSignal;
   /**
+   * The same object for a client and every withSignal copy of it (a step gets a new copy each time): what is
+   * learnt once per host — API discovery, the portal's own identity, the API server's addresses — is cached on
+   * it, not on the copy, or every step would ask again.
+   */
+  shared: object;
+  /**
    * The same client (same host, same token bucket) whose every request is cancelled when `signal` aborts,
    * e.g. a reconcile step's lease was lost: nothing more is sent on its behalf, nothing waits for an answer.
    */
@@ -177,11 +183,17 @@ export interface ClientOptions {
 
 /** A rate-limited, instrumented client for any KubeConfig (uncached; prefer hostClient for hosts). */
 export function kubeClientFromConfig(kc: KubeConfig, opts: ClientOptions): KubeClient {
-  return clientWith(kc, opts, new TokenBucket(opts.qps, opts.burst));
+  return clientWith(kc, opts, new TokenBucket(opts.qps, opts.burst), { discovery: {} });
 }
 
-function clientWith(kc: KubeConfig, opts: ClientOptions, limiter: TokenBucket, signal?: AbortSignal): KubeClient {
+type Shared = { discovery: Record<string, unknown> };
+
+function clientWith(kc: KubeConfig, opts: ClientOptions, limiter: TokenBucket, shared: Shared, signal?: AbortSignal): KubeClient {
   const config = configurationFor(kc, new RateLimitedHttpLibrary(limiter, opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, undefined, signal));
+  const objects = new KubernetesObjectApi(config);
+  // client-node keeps the API discovery that server-side apply needs per KubernetesObjectApi instance (a
+  // protected field); every copy of this client shares one, so a host's discovery is read once, not per step.
+  (objects as unknown as { apiVersionResourceCache: Record<string, unknown> }).apiVersionResourceCache = shared.discovery;
   return {
     hostId: opts.id,
     kc,
@@ -191,10 +203,11 @@ function clientWith(kc: KubeConfig, opts: ClientOptions, limiter: TokenBucket, s
     net: new NetworkingV1Api(config),
     custom: new CustomObjectsApi(config),
     apiext: new ApiextensionsV1Api(config),
-    objects: new KubernetesObjectApi(config),
+    objects,
     limiter,
     signal,
-    withSignal: (s) => clientWith(kc, opts, limiter, signal ? AbortSignal.any([signal, s]) : s),
+    shared,
+    withSignal: (s) => clientWith(kc, opts, limiter, shared, signal ? AbortSignal.any([signal, s]) : s),
     qps: opts.qps,
     burst: opts.burst,
     kubeconfigFile: opts.kubeconfigFile ?? (() => tempKubeconfigFile(kc.exportConfig())),

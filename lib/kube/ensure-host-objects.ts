@@ -8,14 +8,14 @@ import { buildHostObjects, subjectForUsername, type ApiServerEndpoint } from "./
 // Putting one virtual cluster's host objects (host-objects.ts builds them) into its namespace — only into a
 // namespace that is absent or already that cluster's — and what the objects need to know about the host.
 
-const endpointCache = new WeakMap<KubeClient, { at: number; endpoints: ApiServerEndpoint[] }>();
+const endpointCache = new WeakMap<object, { at: number; endpoints: ApiServerEndpoint[] }>();
 
 /**
  * Addresses pods use to reach the host API server: the `default/kubernetes` Service's ClusterIP and its
  * EndpointSlice addresses. Empty when unreadable (the NetworkPolicy then falls back to ports only). Cached 5 min.
  */
 export async function apiServerEndpoints(client: KubeClient): Promise<ApiServerEndpoint[]> {
-  const hit = endpointCache.get(client);
+  const hit = endpointCache.get(client.shared);
   if (hit && Date.now() - hit.at < 5 * 60_000) return hit.endpoints;
   const out: ApiServerEndpoint[] = [];
   try {
@@ -38,7 +38,7 @@ export async function apiServerEndpoints(client: KubeClient): Promise<ApiServerE
     const ke = toKubeError(e);
     if (ke.kind !== "Forbidden" && ke.kind !== "NotFound") throw ke;
   }
-  endpointCache.set(client, { at: Date.now(), endpoints: out });
+  endpointCache.set(client.shared, { at: Date.now(), endpoints: out });
   return out;
 }
 
@@ -65,11 +65,11 @@ export function ownerOfNamespace(ns: V1Namespace, spec: ClusterSpec): "ours" | {
   return "ours";
 }
 
-const subjectCache = new WeakMap<KubeClient, RbacV1Subject | null>();
+const subjectCache = new WeakMap<object, RbacV1Subject | null>();
 
 /** Who this client is on its host (a SelfSubjectReview), as an RBAC subject; null when the server cannot say. Cached per client. */
 export async function portalSubject(client: KubeClient): Promise<RbacV1Subject | null> {
-  if (subjectCache.has(client)) return subjectCache.get(client)!;
+  if (subjectCache.has(client.shared)) return subjectCache.get(client.shared)!;
   let subject: RbacV1Subject | null = null;
   try {
     const review = await client.objects.create({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview", metadata: {} } as KubernetesObject);
@@ -79,7 +79,7 @@ export async function portalSubject(client: KubeClient): Promise<RbacV1Subject |
     const ke = toKubeError(e);
     if (ke.kind !== "Forbidden" && ke.kind !== "NotFound") throw ke;
   }
-  subjectCache.set(client, subject);
+  subjectCache.set(client.shared, subject);
   return subject;
 }
 

@@ -7,7 +7,7 @@ import { PAUSED_ANNOTATION, type Workload } from "./vcluster-control-plane";
 export type HostInventory = { namespaces: Set<string>; controlPlanes: Map<string, { paused: boolean; replicas: number }> };
 
 /** Clients refused cluster-wide workload lists, and when: they list per namespace for a while without asking. */
-const clusterWideRefused = new WeakMap<KubeClient, number>();
+const clusterWideRefused = new WeakMap<object, number>();
 
 /**
  * The drift sweep's view of a host. The portal's namespaces come from one list call; the control planes
@@ -21,7 +21,7 @@ export async function hostInventory(client: KubeClient, concurrency = 8): Promis
     const namespaces = await client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
     const names = namespaces.items.map((n) => n.metadata?.name ?? "").filter(Boolean);
     let workloads: Workload[] = [];
-    const refusedAt = clusterWideRefused.get(client);
+    const refusedAt = clusterWideRefused.get(client.shared);
     let perNamespace = refusedAt !== undefined && Date.now() - refusedAt < 10 * 60_000;
     if (!perNamespace) {
       try {
@@ -32,7 +32,7 @@ export async function hostInventory(client: KubeClient, concurrency = 8): Promis
         workloads = [...sts.items, ...deploys.items];
       } catch (e) {
         if (toKubeError(e).kind !== "Forbidden") throw e;
-        clusterWideRefused.set(client, Date.now()); // asked again in 10 minutes, should someone grant it
+        clusterWideRefused.set(client.shared, Date.now()); // asked again in 10 minutes, should someone grant it
         perNamespace = true;
       }
     }

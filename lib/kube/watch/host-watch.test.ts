@@ -15,6 +15,8 @@ describe("controlPlaneChange: what a waiting step is told", () => {
   it("reports becoming ready, and nothing for a status change a step does not act on", () => {
     expect(controlPlaneChange(sts({ ready: 1 }), sts())).toBe("ready=true");
     expect(controlPlaneChange(sts(), sts())).toBeNull();
+    // the first pod of a new control plane appears: no step waits for that
+    expect(controlPlaneChange(sts({ pods: 1 }), sts({ pods: 0 }))).toBeNull();
     expect(controlPlaneChange({ ...sts({ ready: 1 }), metadata: { ...sts().metadata, resourceVersion: "9" } }, sts({ ready: 1 }))).toBeNull();
   });
 

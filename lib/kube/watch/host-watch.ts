@@ -38,7 +38,8 @@ export function controlPlaneChange(current: NamedWorkload | undefined, previous:
   // A new control plane is not ready yet: the step that installed it waits for "ready", not for "created".
   if (!previous) return now.ready ? "created ready" : now.paused || now.restoring ? "created paused" : null;
   const before = signal(previous);
-  const changed = (Object.keys(now) as (keyof typeof now)[]).filter((k) => now[k] !== before[k]);
+  // "stopped" matters when it becomes true (sleep waits for it); a new control plane's first pod is no news.
+  const changed = (Object.keys(now) as (keyof typeof now)[]).filter((k) => now[k] !== before[k] && !(k === "stopped" && !now.stopped));
   return changed.length ? changed.map((k) => `${k}=${now[k]}`).join(", ") : null;
 }
 

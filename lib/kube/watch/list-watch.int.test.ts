@@ -97,7 +97,7 @@ describe("ListWatch on a real API server", () => {
           group: crd.group,
           scope: "Namespaced",
           names: { plural: crd.plural, singular: "probe", kind: "Probe" },
-          versions: [{ name: crd.version, served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+          versions: [{ name: crd.version, served: true, storage: true, schema: { openAPIV3Schema: { type: "object", x_kubernetes_preserve_unknown_fields: true } } }],
         },
       },
     }).catch((e: unknown) => {
