@@ -22,9 +22,12 @@ beforeAll(async () => {
 });
 
 describe("the chart's RBAC for the portal", () => {
-  it("cluster-wide: no Secrets, pods, exec, workloads, escalate, impersonate or wildcards", () => {
-    const forbidden = new Set(["secrets", "pods", "pods/exec", "pods/attach", "pods/portforward", "serviceaccounts", "serviceaccounts/token", "statefulsets", "deployments", "configmaps", "roles"]);
+  it("cluster-wide: no Secrets, pods, exec, workload writes, escalate, impersonate or wildcards", () => {
+    const forbidden = new Set(["secrets", "pods", "pods/exec", "pods/attach", "pods/portforward", "serviceaccounts", "serviceaccounts/token", "configmaps", "roles"]);
     expect(clusterWide.rules!.length).toBeGreaterThan(0);
+    // Control planes are watched (rbac.watchControlPlanes): list and watch of workloads, nothing more.
+    const workloads = clusterWide.rules!.filter((r) => r.resources.some((x) => x === "statefulsets" || x === "deployments"));
+    expect(workloads).toEqual([{ apiGroups: ["apps"], resources: ["statefulsets", "deployments"], verbs: ["list", "watch"] }]);
     for (const r of clusterWide.rules!) {
       expect(r.resources.filter((x) => forbidden.has(x))).toEqual([]);
       expect(r.verbs.filter((v) => ["escalate", "impersonate", "*"].includes(v))).toEqual([]);

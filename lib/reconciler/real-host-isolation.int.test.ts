@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { orNull } from "@/lib/kube/errors";
+import { markOrphan } from "@/lib/kube/orphans";
 import { kubeHostOps } from "./host-ops";
 import { orphanSweep } from "./orphan-sweep";
 import { driftSweep } from "./sweeps";
@@ -50,6 +51,9 @@ describe("tenant isolation on the host", () => {
     await host.prisma.virtualCluster.update({ where: { id: c.id }, data: { phase: "DELETED", desiredState: "DELETED" } });
     // Only these two: earlier tests of this file leave namespaces of their own on the shared host.
     const mine = (ns: string) => ns === c.namespace || ns === keep.namespace;
+    // The host is shared with other test files, whose worker processes sweep it with databases that do not know
+    // these clusters and may have marked their namespaces already: start from unmarked namespaces.
+    for (const ns of [c.namespace!, keep.namespace!]) await markOrphan(host.kube, ns, null);
     const t0 = new Date();
     expect(await orphanSweep(host.prisma, kubeHostOps, { graceMs: 60_000, now: t0, only: mine })).toEqual({ found: 1, removed: 0, cleared: 0 });
     const marked = await host.kube.core.readNamespace({ name: c.namespace! });
