@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/layout/providers";
 import { ThemeScript } from "@/components/layout/theme-script";
+import { TIME_ZONE_COOKIE, timeSettingsFrom } from "@/components/ui/datetime";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -16,14 +17,17 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // The CSP nonce of this request (proxy.ts). Reading the request also renders every page per request,
   // which nonces need: a page built ahead of time would carry no nonce.
-  const nonce = (await headers()).get("x-nonce") ?? undefined;
+  const requestHeaders = await headers();
+  const nonce = requestHeaders.get("x-nonce") ?? undefined;
+  // Times are written in the person's locale and time zone (the browser keeps its zone in a cookie).
+  const time = timeSettingsFrom({ acceptLanguage: requestHeaders.get("accept-language"), timeZone: (await cookies()).get(TIME_ZONE_COOKIE)?.value });
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
         <ThemeScript nonce={nonce} />
       </head>
       <body className="min-h-screen">
-        <Providers>{children}</Providers>
+        <Providers time={time}>{children}</Providers>
       </body>
     </html>
   );

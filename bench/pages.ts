@@ -138,6 +138,16 @@ async function measure(base: string, baseline: Target, targets: Target[], first:
   });
   console.log(`\nProduction build (next start); ${note}. First load: the first request of each page after the server started. Warm: ${N} requests per page after ${WARMUP} warm-up rounds.`);
   console.table(rows);
+  // The team page (a lead's first page) against the home page (a developer's), same run.
+  const home = targets.find((t) => t.persona === "developer");
+  const teamPage = targets.find((t) => t.persona === "team lead");
+  if (home && teamPage) {
+    const h = samples.get(home.name)!;
+    const tp = samples.get(teamPage.name)!;
+    const r50 = pct(tp, 50) / pct(h, 50);
+    const r95 = pct(tp, 95) / pct(h, 95);
+    console.log(`team page / home page, warm: p50 ${r50.toFixed(2)}×, p95 ${r95.toFixed(2)}× (goal: no slower than 2×) ${r50 <= 2 && r95 <= 2 ? "✓" : "✗"}`);
+  }
 }
 
 export async function run(): Promise<void> {
@@ -233,7 +243,7 @@ export async function run(): Promise<void> {
     ];
     const targets: Target[] = [
       { name: "home (My clusters)", persona: "developer", path: "/", cookie: developer, expect: "My clusters" },
-      { name: `team page (${team})`, persona: "team lead", path: `/teams/${team}`, cookie: lead, expect: "Who owns what" },
+      { name: `team page (${team})`, persona: "team lead", path: `/teams/${team}`, cookie: lead, expect: "Quota and usage" },
       { name: "approvals queue", persona: "admin", path: "/admin/approvals", cookie: admin, expect: "Approvals" },
       { name: "all clusters", persona: "admin", path: "/admin/clusters", cookie: admin, expect: "All clusters" },
     ];

@@ -63,7 +63,10 @@ test("a Team dev request is approved from the queue; its owner sees it ready, sl
   await expect(row).toContainText("dev.payments@example.com");
   await expect(row).toContainText("Payments");
   await expect(row).toContainText("2 CPU");
-  await expect(approvals.impact(name)).toHaveText(/^after approval: \d+\/5 clusters, \d+(\.\d)?\/8 CPU, .+ of 16 GiB$/);
+  await expect(approvals.meter(name, "Clusters")).toHaveAttribute("aria-valuetext", /^\d+ of 5 in use, \d+ more waiting for approval \(this request(: 1)?\)$/);
+  await expect(approvals.meter(name, "CPU")).toHaveAttribute("aria-valuetext", /^\d+(\.\d)? of 8 CPU in use, \d+(\.\d)? more waiting for approval \(this request(: 2)?\)$/);
+  await expect(approvals.meter(name, "Memory")).toHaveAttribute("aria-valuetext", / of 16 GiB in use, /);
+  await expect(row).toContainText(/\d+ in use \+ \d+ waiting \(this request(: 1)?\) \/ 5/);
   await shot(admin, "approvals", "approvals");
 
   await approvals.approve(name, "for the Q4 migration");
@@ -72,7 +75,7 @@ test("a Team dev request is approved from the queue; its owner sees it ready, sl
 
   // The owner's page polls: no reload needed.
   await cluster.waitForPhase("Ready", 180_000);
-  await expect(cluster.timeline).toContainText("Approved by admin@example.com: for the Q4 migration");
+  await expect(cluster.timeline).toContainText("Approved by Ada Admin: for the Q4 migration");
   await shot(dev, "cluster-ready");
 
   await dev.getByRole("button", { name: "Sleep" }).click();
@@ -90,7 +93,7 @@ test("a Team dev request is approved from the queue; its owner sees it ready, sl
   // The audit log tells the story.
   const audit = new AuditPage(admin);
   await audit.goto({ action: "cluster.approve" });
-  await expect(audit.table).toContainText("admin@example.com");
+  await expect(audit.table).toContainText("Ada Admin");
   await audit.goto({ team: "payments" });
   for (const action of ["cluster.request", "cluster.approve", "cluster.sleep", "cluster.wake", "cluster.delete"]) {
     await expect(audit.table.getByText(action, { exact: true }).first()).toBeVisible();
@@ -156,13 +159,16 @@ test("the governance pages: all clusters with filters, a new template version in
   await signInAs(page, "admin@example.com");
 
   const clusters = new AdminClustersPage(page);
+  // Live clusters by default: a deleted one has left the list; every phase shows it again.
   await clusters.goto();
+  await expect(clusters.row(`team-dev-${suffix}`)).toHaveCount(0);
+  await clusters.goto({ phase: "all" });
   await expect(clusters.row(`team-dev-${suffix}`)).toContainText("Deleted");
   await clusters.filter({ name: `reject-`, phase: "REJECTED" });
   await expect(page).toHaveURL(/phase=REJECTED/);
   await expect(clusters.row(`reject-a-${suffix}`)).toBeVisible();
   await expect(clusters.row(`team-dev-${suffix}`)).toHaveCount(0);
-  await clusters.filter({ name: "", phase: "", team: "search" });
+  await clusters.filter({ name: "", phase: "all", team: "search" });
   await expect(clusters.row(`reject-b-${suffix}`)).toBeVisible();
   await expect(clusters.row(`reject-a-${suffix}`)).toHaveCount(0);
   await shot(page, "clusters");
@@ -245,13 +251,18 @@ test("the quota dialog opens on its first field, reports every field's problem a
   await expect(teams.field("Clusters")).toBeFocused();
   const savedCpu = await teams.field("CPU (cores)").inputValue();
 
+  const paymentsClusters = await teams.field("Clusters").inputValue();
+  await teams.field("Clusters").fill("-1");
   await teams.field("CPU (cores)").fill("-1");
   await teams.field("Max lifetime (hours)").fill("0");
   await teams.dialog.getByRole("button", { name: "Save quota" }).click();
   await expect(teams.errorSummary).toBeFocused();
+  await expect(teams.errorSummary).toContainText("Clusters: Clusters must be at least 0");
   await expect(teams.errorSummary).toContainText("CPU (cores): CPU must be at least 0");
   await expect(teams.errorSummary).toContainText("Max lifetime (hours): Max lifetime must be at least 1");
   await expect(teams.field("CPU (cores)")).toHaveAttribute("aria-invalid", "true");
+  await expect(teams.field("Clusters")).toHaveAttribute("aria-invalid", "true");
+  await expect(teams.field("Clusters")).toHaveValue("-1");
   await expect(teams.field("CPU (cores)")).toHaveValue("-1");
   await expect(teams.field("Max lifetime (hours)")).toHaveValue("0");
   await shot(page, "quota-errors");
@@ -262,6 +273,7 @@ test("the quota dialog opens on its first field, reports every field's problem a
   // Closed and opened again, it starts over from the saved quota.
   await teams.dialog.getByRole("button", { name: "Cancel" }).click();
   await teams.editQuota("Payments");
+  await expect(teams.field("Clusters")).toHaveValue(paymentsClusters);
   await expect(teams.field("CPU (cores)")).toHaveValue(savedCpu);
   await expect(teams.errorSummary).toHaveCount(0);
   await teams.dialog.getByRole("button", { name: "Cancel" }).click();

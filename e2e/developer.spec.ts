@@ -45,7 +45,7 @@ test("a developer requests a Sandbox with one click, watches it become ready and
   expect(clusterName).toMatch(/^sandbox-[a-z]+-[a-z]+$/);
   // Live progress while it is provisioned (the page polls; no reloads).
   await expect(cluster.progress).toBeVisible();
-  await expect(cluster.timeline).toContainText("Requested by dev.payments@example.com");
+  await expect(cluster.timeline).toContainText("Requested by Dana Developer");
   await shot(page, "cluster-provisioning");
 
   await cluster.waitForPhase("Ready", 90_000);

@@ -4,7 +4,11 @@ import { expect, test } from "./fixtures/a11y";
 import pg from "pg";
 import { signInAs } from "./fixtures/auth";
 import { adminNotFound } from "./pages/admin-pages";
+import { AdminTeamsPage } from "./pages/admin-teams-page";
+import { ApprovalsPage } from "./pages/approvals-page";
+import { ClusterPage } from "./pages/cluster-page";
 import { HomePage } from "./pages/home-page";
+import { RequestPage } from "./pages/request-page";
 import { TeamPage } from "./pages/team-page";
 
 // A team lead watches the team's quota: the numbers move when a member requests a cluster. Admin pages
@@ -47,7 +51,7 @@ test("the lead sees usage change after a member requests a cluster", async ({ br
   await expect(team.chart).toBeVisible();
   const clustersBefore = await team.used("Clusters");
   const cpuBefore = await team.used("CPU");
-  expect(await team.usage("Clusters")).toMatch(new RegExp(`^${clustersBefore} of 5$`));
+  expect(await team.usage("Clusters")).toMatch(new RegExp(`^${clustersBefore} of 5 in use(, \\d+ more waiting for approval)?$`));
 
   const devContext = await browser.newContext();
   const dev = await devContext.newPage();
@@ -60,7 +64,7 @@ test("the lead sees usage change after a member requests a cluster", async ({ br
   await lead.reload();
   await expect.poll(() => team.used("Clusters")).toBe(clustersBefore + 1);
   expect(await team.used("CPU")).toBe(cpuBefore + 500);
-  expect(await team.usage("CPU")).toMatch(/ CPU of 8 CPU$/);
+  expect(await team.usage("CPU")).toMatch(/^\d+(\.\d)? of 8 CPU in use/);
   await expect(team.ownerRow("dev.payments@example.com")).toContainText(clusterName);
   await expect(team.expiring).toContainText(clusterName); // a CI cluster lives 2 hours
   await lead.screenshot({ path: "test-results/team-lead-team.png", fullPage: true });
@@ -68,6 +72,65 @@ test("the lead sees usage change after a member requests a cluster", async ({ br
   copyFileSync("test-results/team-lead-team.png", path.join(docsShots, "team.png"));
   await leadContext.close();
   await devContext.close();
+});
+
+test("one team, one set of numbers: home, the team page, admin Teams and the approval queue say the same", async ({ browser }) => {
+  test.setTimeout(300_000);
+  const open = async (email: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await signInAs(page, email);
+    return page;
+  };
+  const dev = await open("dev.payments@example.com");
+  // One cluster in use (ready) and one request waiting for approval.
+  const ready = await new HomePage(dev).createFromTemplate("Sandbox");
+  await new ClusterPage(dev).waitForPhase("Ready", 180_000);
+  const waiting = `quota-words-${Math.random().toString(36).slice(2, 6)}`;
+  const form = new RequestPage(dev);
+  await form.goto("team-dev");
+  await form.name.fill(waiting);
+  await form.submit.click();
+  await dev.waitForURL(/\/clusters\/[^/]+$/);
+  await new ClusterPage(dev).waitForPhase("Pending approval", 30_000);
+
+  const home = new HomePage(dev);
+  await home.goto();
+  const team = new TeamPage(await open("lead.payments@example.com"));
+  await team.goto("payments");
+  const approvals = new ApprovalsPage(await open("admin@example.com"));
+  await approvals.goto();
+
+  const clusters = await team.usage("Clusters");
+  const [, inUse, pending] = clusters.match(/^(\d+) of 5 in use, (\d+) more waiting for approval$/) ?? [];
+  expect(Number(inUse)).toBeGreaterThanOrEqual(1);
+  expect(Number(pending)).toBeGreaterThanOrEqual(1);
+  await expect(team.meter("Clusters").locator("..")).toContainText(`${inUse} in use + ${pending} waiting / 5`);
+  for (const label of ["Clusters", "CPU", "Memory"] as const) {
+    const words = await team.usage(label);
+    await expect(home.meter("Payments", label)).toHaveAttribute("aria-valuetext", words);
+    // The queue says the same, and which part of what waits is the request under review.
+    await expect(approvals.meter(waiting, label)).toHaveAttribute("aria-valuetext", new RegExp(`^${words.replace(/[.()]/g, "\\$&")} \\(this request`));
+  }
+  await expect(home.team("Payments")).toContainText(`${inUse} in use + ${pending} waiting / 5`);
+  await expect(approvals.row(waiting)).toContainText(`${inUse} in use + ${pending} waiting (this request`);
+  const adminTeams = new AdminTeamsPage(approvals.page);
+  await adminTeams.goto();
+  for (const label of ["Clusters", "CPU", "Memory"] as const) await expect(adminTeams.meter("payments", label)).toHaveAttribute("aria-valuetext", await team.usage(label));
+  await dev.screenshot({ path: "test-results/team-lead-home-quota.png", fullPage: true });
+
+  await approvals.goto();
+  await approvals.page.screenshot({ path: "test-results/team-lead-approvals-quota.png", fullPage: true });
+  await team.page.screenshot({ path: "test-results/team-lead-team-quota.png", fullPage: true });
+
+  // Leave the team's quota as it was for whatever runs next.
+  await approvals.reject(waiting, "e2e: quota words checked");
+  await new ClusterPage(dev).goto(ready);
+  await dev.getByRole("button", { name: "Delete" }).click();
+  const confirm = dev.getByRole("dialog");
+  await confirm.getByLabel(/to confirm/).fill(await new ClusterPage(dev).clusterName());
+  await confirm.getByRole("button", { name: "Delete cluster" }).click();
+  await expect(confirm).toBeHidden();
+  for (const p of [dev, team.page, approvals.page]) await p.context().close();
 });
 
 test("admin pages are not found for a non-admin, and another team's page is not found either", async ({ page }) => {

@@ -19,6 +19,7 @@ describe("audit targets", () => {
     expect(auditTarget(event("token", "tk1", { name: "ci", userEmail: "dev@example.com" }))).toEqual({ kind: "token", name: "“ci” of dev@example.com", href: "/admin/tokens?owner=dev%40example.com" });
     expect(auditTarget(event("host", "h1", { name: "local" }))).toEqual({ kind: "host", name: "local", href: "/admin/hosts" });
     expect(auditTarget(event("user", "u1", { provider: "oidc" }, { actorEmail: "a@example.com" }))).toEqual({ kind: "account", name: "a@example.com", href: "/admin/audit?actor=a%40example.com" });
+    expect(auditTarget(event("user", "u1", { provider: "oidc" }, { actorEmail: "a@example.com", actor: { name: "Ada Admin" } }))).toMatchObject({ kind: "account", name: "Ada Admin" });
   });
 
   it("falls back to the end of the id when no name was recorded, without a link where there is no page", () => {

@@ -9,7 +9,7 @@ const text = (v: unknown): string | undefined => (typeof v === "string" && v !==
  * Pure: what an audit event acted on, by the name its details recorded when it happened (the thing may have
  * been renamed or deleted since), and the page that shows it now. Ids stand in only when no name was recorded.
  */
-export function auditTarget(e: Pick<AuditRow, "targetType" | "targetId" | "details" | "team" | "actorEmail">): Target {
+export function auditTarget(e: Pick<AuditRow, "targetType" | "targetId" | "details" | "team" | "actorEmail"> & { actor?: { name: string | null } | null }): Target {
   const d = (e.details && typeof e.details === "object" && !Array.isArray(e.details) ? e.details : {}) as Record<string, unknown>;
   const shortId = e.targetId ? `…${e.targetId.slice(-8)}` : "";
   switch (e.targetType) {
@@ -31,7 +31,7 @@ export function auditTarget(e: Pick<AuditRow, "targetType" | "targetId" | "detai
       return { kind: "host", name: text(d.name) ?? shortId, href: "/admin/hosts" };
     case "user":
       // Sign-ins and group syncs act on the signed-in person's own account: their other events are one click away.
-      return e.actorEmail ? { kind: "account", name: e.actorEmail, href: `/admin/audit?actor=${encodeURIComponent(e.actorEmail)}` } : { kind: "account", name: shortId };
+      return e.actorEmail ? { kind: "account", name: e.actor?.name ?? e.actorEmail, href: `/admin/audit?actor=${encodeURIComponent(e.actorEmail)}` } : { kind: "account", name: shortId };
     default:
       return { kind: e.targetType, name: shortId };
   }

@@ -1,4 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { LocalTime } from "@/components/ui/local-time";
 import type { LocalHostStatus } from "@/lib/kube/local-host-status";
 
 const tone: Record<LocalHostStatus["state"], BadgeTone> = {
@@ -23,7 +24,10 @@ const title: Record<LocalHostStatus["state"], string> = {
   external: "Attached",
 };
 
-/** The local host cluster's build/start state, with a progress bar while Kubernetes builds from source. */
+/**
+ * The local host cluster's build/start state, with a progress bar while Kubernetes builds from source. File
+ * paths (the status file, an attached kubeconfig) are for the curious only: on hover, never in the text.
+ */
 export function LocalHostState({ status }: { status: LocalHostStatus }) {
   const p = status.progress;
   return (
@@ -32,7 +36,13 @@ export function LocalHostState({ status }: { status: LocalHostStatus }) {
         <Badge tone={tone[status.state]} dot pulse={status.state === "building" || status.state === "starting"}>
           {title[status.state]}
         </Badge>
-        <span className="text-sm text-slate-700 dark:text-slate-300">{status.label}</span>
+        {status.state === "external" ? (
+          <span className="text-sm text-slate-700 dark:text-slate-300" title={status.label}>
+            attached through the KUBECONFIG setting
+          </span>
+        ) : (
+          <span className="text-sm text-slate-700 dark:text-slate-300">{status.label}</span>
+        )}
       </div>
       {status.state === "building" && p ? (
         <div
@@ -47,7 +57,11 @@ export function LocalHostState({ status }: { status: LocalHostStatus }) {
           <div className="h-full rounded-full bg-sky-500" style={{ width: `${(p.done / Math.max(1, p.total)) * 100}%` }} />
         </div>
       ) : null}
-      {status.updatedAt ? <p className="text-xs text-slate-500 dark:text-slate-400">Status from <span className="font-mono">{status.source}</span>, updated {status.updatedAt}</p> : null}
+      {status.updatedAt ? (
+        <p className="text-xs text-slate-500 dark:text-slate-400" title={`Read from ${status.source}`}>
+          Status updated <LocalTime date={status.updatedAt} />
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -22,3 +22,16 @@ describe("the quota dialog's check", () => {
     });
   });
 });
+
+describe("the quota dialog's check and the server's", () => {
+  it("name a negative CPU and a negative cluster count together", () => {
+    expect(quotaFormErrors(form({ maxClusters: "-1", cpuCores: "-2" }))).toEqual({
+      maxClusters: ["Clusters must be at least 0"],
+      cpuCores: ["CPU must be at least 0"],
+    });
+  });
+
+  it("allow zero clusters: an admin stops a team from requesting more without touching what runs", () => {
+    expect(quotaFormErrors(form({ maxClusters: "0" }))).toEqual({});
+  });
+});

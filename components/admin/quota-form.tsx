@@ -7,35 +7,27 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, inputClasses } from "@/components/ui/field";
 import { ErrorSummary, useFormErrors } from "@/components/ui/field-error-summary";
-import { fieldId, type FormErrors } from "@/components/ui/field-errors";
+import { fieldId, type FormErrors, zodFormErrors } from "@/components/ui/field-errors";
+import { QUOTA_BOUNDS, ZQuotaSettings } from "@/lib/lifecycle/quota-settings";
 import type { ActionState } from "@/lib/server/action";
 
 export type QuotaFormState = ActionState;
 
 export type QuotaValues = { maxClusters: number; cpuMillicores: number; memoryMiB: number; maxLifetimeHours: number; approvalThresholdPercent: number };
 
-/** The dialog's fields in people's units, with the bounds the server holds them to (lib/domain/update-team-quota.ts). */
+/** The dialog's fields in people's units; their rules are lib/lifecycle/quota-settings.ts, which the server action checks too. */
 const FIELDS = [
-  { name: "maxClusters", label: "Clusters", min: 0, max: 10_000, whole: true, example: "5" },
-  { name: "cpuCores", label: "CPU (cores)", min: 0, max: 10_000, whole: false, example: "8 or 0.5" },
-  { name: "memoryGiB", label: "Memory (GiB)", min: 0, max: 97_656, whole: false, example: "16 or 0.5" },
-  { name: "maxLifetimeHours", label: "Max lifetime (hours)", min: 1, max: 8760, whole: true, example: "72" },
-  { name: "approvalThresholdPercent", label: "Approval threshold (%)", min: 1, max: 100, whole: true, example: "80" },
+  { name: "maxClusters", label: "Clusters", whole: true },
+  { name: "cpuCores", label: "CPU (cores)", whole: false },
+  { name: "memoryGiB", label: "Memory (GiB)", whole: false },
+  { name: "maxLifetimeHours", label: "Max lifetime (hours)", whole: true },
+  { name: "approvalThresholdPercent", label: "Approval threshold (%)", whole: true },
 ] as const;
 
-/** Every field's problem at once, before the form is sent. */
+/** Every field's problem at once, before the form is sent: the same rules and words as the server's answer. */
 export function quotaFormErrors(form: FormData): FormErrors {
-  const errors: FormErrors = {};
-  for (const f of FIELDS) {
-    const raw = String(form.get(f.name) ?? "").trim();
-    const n = raw === "" ? Number.NaN : Number(raw);
-    const what = f.label.replace(/ \(.*\)$/, "");
-    if (!Number.isFinite(n)) errors[f.name] = [`${what} must be a number, e.g. ${f.example}`];
-    else if (f.whole && !Number.isInteger(n)) errors[f.name] = [`${what} must be a whole number`];
-    else if (n < f.min) errors[f.name] = [`${what} must be at least ${f.min}`];
-    else if (n > f.max) errors[f.name] = [`${what} must be at most ${f.max}`];
-  }
-  return errors;
+  const r = ZQuotaSettings.safeParse(Object.fromEntries(FIELDS.map((f) => [f.name, String(form.get(f.name) ?? "")])));
+  return r.success ? {} : zodFormErrors(r.error);
 }
 
 /** "Edit quota" for one team: a dialog with the quota in cores and GiB. */
@@ -111,8 +103,8 @@ export function EditQuotaButton({
                     name={f.name}
                     type="number"
                     inputMode={f.whole ? "numeric" : "decimal"}
-                    min={f.min}
-                    max={f.max}
+                    min={QUOTA_BOUNDS[f.name].min}
+                    max={QUOTA_BOUNDS[f.name].max}
                     step={f.whole ? 1 : 0.5}
                     defaultValue={typed?.[f.name] ?? saved[f.name]}
                     className={inputClasses}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { quotaImpact } from "@/lib/lifecycle/quota";
 import { combinedImpact, decisionErrors, impactText, type QueueItem } from "./approval-queue";
 
 const limits = { clusters: 5, cpuMillicores: 8000, memoryMiB: 16384, approvalThresholdPercent: 100 };
@@ -13,13 +14,14 @@ const item = (id: string, teamId: string, cpu: number): QueueItem => ({
   ttlHours: 72,
   parameters: {},
   request: { clusters: 1, cpuMillicores: cpu, memoryMiB: 4096 },
-  impact: { limits, committed: { clusters: 3, cpuMillicores: 5000, memoryMiB: 8192 }, after: { clusters: 4, cpuMillicores: 5000 + cpu, memoryMiB: 12288 }, fits: true, otherPending: 1 },
+  impact: quotaImpact(limits, { inUse: { clusters: 3, cpuMillicores: 5000, memoryMiB: 8192 }, pending: { clusters: 2, cpuMillicores: 4000, memoryMiB: 8192 } }, { clusters: 1, cpuMillicores: cpu, memoryMiB: 4096 }),
 });
 
 describe("approval impact texts", () => {
-  it("says what the team uses after approval", () => {
-    expect(impactText({ clusters: 4, cpuMillicores: 7000, memoryMiB: 14336 }, limits)).toBe("after approval: 4/5 clusters, 7/8 CPU, 14 GiB of 16 GiB");
-    expect(impactText({ clusters: 1, cpuMillicores: 500, memoryMiB: 512 }, null)).toContain("no quota set");
+  it("says what the team has in use after approval, the unit once", () => {
+    expect(impactText({ clusters: 4, cpuMillicores: 7000, memoryMiB: 14336 }, limits)).toBe("in use after approval: 4 of 5 clusters, 7 of 8 CPU, 14 of 16 GiB");
+    expect(impactText({ clusters: 1, cpuMillicores: 0, memoryMiB: 0 }, limits)).toBe("in use after approval: 1 of 5 clusters, 0 of 8 CPU, 0 of 16 GiB");
+    expect(impactText({ clusters: 1, cpuMillicores: 500, memoryMiB: 512 }, null)).toBe("in use after approval: 1 cluster, 0.5 CPU, 512 MiB (no quota set)");
   });
 
   it("adds up several requests of one team", () => {

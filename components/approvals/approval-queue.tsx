@@ -1,9 +1,9 @@
 "use client";
 
-import { formatDistanceToNowStrict } from "date-fns";
 import { AlertTriangle, Check, X } from "lucide-react";
 import { type FormEvent, startTransition, useActionState, useId, useMemo, useState } from "react";
 import { toast } from "sonner";
+import { RelativeTime } from "@/components/clusters/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -12,8 +12,8 @@ import { Field, inputClasses } from "@/components/ui/field";
 import { ErrorSummary, useFormErrors } from "@/components/ui/field-error-summary";
 import { fieldId, type FormErrors } from "@/components/ui/field-errors";
 import { TableScroll } from "@/components/ui/table-scroll";
-import { UsageBar } from "@/components/teams/usage-bar";
-import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
+import { QuotaMeters } from "@/components/teams/usage-bar";
+import { amountsIn, formatCpu, formatMemory, type Resource, withUnit } from "@/lib/lifecycle/units";
 import type { DecisionResult } from "@/lib/domain/decide-approvals";
 import { type QuotaImpact, type Resources, addResources, fitsWithin } from "@/lib/lifecycle/quota";
 import type { ActionState } from "@/lib/server/action";
@@ -39,11 +39,11 @@ export type DecideState = ActionState<{ decision: Decision; results: DecisionRes
 
 const initial: DecideState = { ok: false };
 
-/** Pure: per team, what approving all `items` together leads to. */
+/** Pure: per team, what is in use once all `items` are approved together. */
 export function combinedImpact(items: QueueItem[]) {
   const teams = new Map<string, { team: QueueItem["team"]; limits: Resources | null; after: Resources; count: number }>();
   for (const i of items) {
-    const t = teams.get(i.team.id) ?? { team: i.team, limits: i.impact.limits, after: i.impact.committed, count: 0 };
+    const t = teams.get(i.team.id) ?? { team: i.team, limits: i.impact.limits, after: i.impact.usage.inUse, count: 0 };
     t.after = addResources(t.after, i.request);
     t.count += 1;
     teams.set(i.team.id, t);
@@ -54,9 +54,17 @@ export function combinedImpact(items: QueueItem[]) {
   }));
 }
 
+/** "3 of 5 clusters", "4 of 8 CPU", "0.5 of 16 GiB": the unit once, in the limit's unit. */
+function amountOf(resource: Resource, after: Resources, limits: Resources | null): string {
+  const { number: n, unit } = amountsIn(resource, limits ? limits[resource] : after[resource]);
+  const noun = resource === "clusters" ? (after.clusters === 1 && !limits ? "cluster" : "clusters") : unit;
+  return limits ? `${n(after[resource])} of ${withUnit(n(limits[resource]), noun)}` : withUnit(n(after[resource]), noun);
+}
+
+/** What is in use once the dialog's requests are approved, in the quota's words. */
 export function impactText(after: Resources, limits: Resources | null): string {
-  if (!limits) return `after approval: ${after.clusters} clusters, ${formatCpu(after.cpuMillicores)}, ${formatMemory(after.memoryMiB)} (no quota set)`;
-  return `after approval: ${after.clusters}/${limits.clusters} clusters, ${formatCpu(after.cpuMillicores).replace(" CPU", "")}/${formatCpu(limits.cpuMillicores)}, ${formatMemory(after.memoryMiB)} of ${formatMemory(limits.memoryMiB)}`;
+  const parts = (["clusters", "cpuMillicores", "memoryMiB"] as const).map((r) => amountOf(r, after, limits));
+  return `in use after approval: ${parts.join(", ")}${limits ? "" : " (no quota set)"}`;
 }
 
 /** The decision's reason, checked as the server does (lib/domain/decide-approvals.ts): required to reject. */
@@ -145,7 +153,7 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
               <th scope="col" className="px-4 py-2 font-medium">Request</th>
               <th scope="col" className="px-4 py-2 font-medium">Team</th>
               <th scope="col" className="px-4 py-2 font-medium">Size</th>
-              <th scope="col" className="min-w-72 px-4 py-2 font-medium">Quota after approval</th>
+              <th scope="col" className="min-w-72 px-4 py-2 font-medium">Team quota</th>
               <th scope="col" className="px-4 py-2 text-right font-medium">Decide</th>
             </tr>
           </thead>
@@ -164,14 +172,14 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
                       {i.template.name} v{i.template.version} · by {i.requester.name ? `${i.requester.name} (${i.requester.email})` : i.requester.email}
                     </p>
                     <p className="text-xs text-slate-500 dark:text-slate-400">
-                      <time dateTime={i.requestedAt} title={i.requestedAt} suppressHydrationWarning>{formatDistanceToNowStrict(new Date(i.requestedAt), { addSuffix: true })}</time>
+                      <RelativeTime date={i.requestedAt} />
                       {" · "}
                       {i.why === "template" ? "template needs approval" : "over the team's approval threshold"}
                     </p>
                   </th>
                   <td className="px-4 py-3">
                     <a href={`/teams/${i.team.slug}`} className="hover:underline">{i.team.name}</a>
-                    {i.impact.otherPending > 0 ? <p className="text-xs text-slate-500 dark:text-slate-400">+{i.impact.otherPending} more pending</p> : null}
+                    {i.impact.otherPending > 0 ? <p className="text-xs text-slate-500 dark:text-slate-400">{i.impact.otherPending} more waiting for approval</p> : null}
                   </td>
                   <td className="px-4 py-3 whitespace-nowrap tabular-nums text-slate-700 dark:text-slate-300">
                     <div>{formatCpu(i.request.cpuMillicores)}</div>
@@ -179,18 +187,13 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
                     <div className="text-xs text-slate-500 dark:text-slate-400">{i.ttlHours} h</div>
                   </td>
                   <td className="px-4 py-3">
-                    <p className="sr-only">{impactText(i.impact.after, l)}</p>
                     {l ? (
-                      <div className="grid gap-1.5" aria-hidden>
-                        <UsageBar size="sm" label="Clusters" used={i.impact.committed.clusters} after={i.impact.after.clusters} limit={l.clusters} />
-                        <UsageBar size="sm" label="CPU" used={i.impact.committed.cpuMillicores} after={i.impact.after.cpuMillicores} limit={l.cpuMillicores} format={formatCpu} />
-                        <UsageBar size="sm" label="Memory" used={i.impact.committed.memoryMiB} after={i.impact.after.memoryMiB} limit={l.memoryMiB} format={formatMemory} />
-                      </div>
+                      <QuotaMeters usage={i.impact.usage} limits={l} thisRequest={i.request} size="sm" className="grid gap-1.5" />
                     ) : (
                       <p className="text-xs text-slate-500 dark:text-slate-400">No quota set for this team.</p>
                     )}
                     {!i.impact.fits ? (
-                      <p className="mt-1 flex items-center gap-1 text-xs font-medium text-red-700 dark:text-red-400"><AlertTriangle className="size-3.5" aria-hidden /> Exceeds the quota</p>
+                      <p className="mt-1 flex items-center gap-1 text-xs font-medium text-red-700 dark:text-red-400"><AlertTriangle className="size-3.5" aria-hidden /> Approving it exceeds the quota</p>
                     ) : null}
                   </td>
                   <td className="px-4 py-3">
@@ -242,7 +245,7 @@ export function ApprovalQueue({ items, action }: { items: QueueItem[]; action: (
               <ul className="space-y-1 text-sm">
                 {combinedImpact(dialogItems).map((t) => (
                   <li key={t.team.id} className={cn(!t.fits && "font-medium text-red-700 dark:text-red-400")}>
-                    {t.team.name}{t.count > 1 ? ` (${t.count} requests)` : ""}: {impactText(t.after, t.limits)}
+                    {t.team.name}{t.count > 1 ? ` (${t.count} requests)` : ""}, {impactText(t.after, t.limits)}
                     {!t.fits ? " — over quota" : ""}
                   </li>
                 ))}

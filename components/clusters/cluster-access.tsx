@@ -62,7 +62,9 @@ function CredentialTable({ clusterId, clusterName, access, revokeAction }: { clu
               <th scope="row" className="py-2 pr-3 pl-5 font-medium text-slate-900 dark:text-slate-100">
                 {c.name ?? c.email}
                 {c.name ? <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">{c.email}</span> : null}
-                <code className="block font-mono text-[11px] font-normal text-slate-500 dark:text-slate-400">{c.serviceAccount} · {c.role}</code>
+                <span className="block text-xs font-normal text-slate-500 dark:text-slate-400" title={`Service account ${c.serviceAccount} in the virtual cluster`}>
+                  Kubernetes role: {c.role}
+                </span>
               </th>
               <td className={td}>
                 <RelativeTime date={c.issuedAt} />

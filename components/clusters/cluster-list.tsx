@@ -2,11 +2,9 @@ import { ChevronRight, Clock, User, Users } from "lucide-react";
 import Link from "next/link";
 import { RelativeTime } from "@/components/clusters/relative-time";
 import { PhaseBadge } from "@/components/ui/badge";
-import { cn } from "@/components/ui/cn";
 import type { TClusterSummary } from "@/lib/domain/list-my-clusters";
 
 function ExpiryText({ c }: { c: TClusterSummary }) {
-  if (c.ended) return <span>Ended</span>;
   if (c.phase === "PENDING_APPROVAL") return <span>Starts after approval</span>;
   if (c.phase === "DELETING") return <span>Deleting</span>;
   if (!c.expiresAt) return <span>No expiry</span>;
@@ -17,7 +15,7 @@ function ExpiryText({ c }: { c: TClusterSummary }) {
   );
 }
 
-/** The home page's list of clusters: one row per cluster, the whole row a link to its page. */
+/** The home page's list of live clusters: one row per cluster, the whole row a link to its page. */
 export function ClusterList({ clusters }: { clusters: TClusterSummary[] }) {
   return (
     <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Clusters">
@@ -25,10 +23,7 @@ export function ClusterList({ clusters }: { clusters: TClusterSummary[] }) {
         <li key={c.id}>
           <Link
             href={`/clusters/${c.id}`}
-            className={cn(
-              "group flex items-center gap-4 px-5 py-3.5 transition-colors hover:bg-slate-50 focus-visible:outline-offset-[-2px] dark:hover:bg-slate-800/50",
-              c.ended && "bg-slate-50/70 dark:bg-slate-900/40",
-            )}
+            className="group flex items-center gap-4 px-5 py-3.5 transition-colors hover:bg-slate-50 focus-visible:outline-offset-[-2px] dark:hover:bg-slate-800/50"
             data-testid="cluster-row"
           >
             <div className="min-w-0 flex-1">
@@ -46,7 +41,7 @@ export function ClusterList({ clusters }: { clusters: TClusterSummary[] }) {
                 <span className="inline-flex items-center gap-1">
                   <User className="size-3.5" aria-hidden />
                   <span className="sr-only">Owner:</span>
-                  {c.isMine ? "you" : (c.owner.name ?? c.owner.email)}
+                  {c.isMine ? "you" : <span title={c.owner.email}>{c.owner.name ?? c.owner.email}</span>}
                 </span>
                 <span className="inline-flex items-center gap-1">
                   <Clock className="size-3.5" aria-hidden />

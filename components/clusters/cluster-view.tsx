@@ -9,15 +9,17 @@ import { requestAgainHref } from "@/components/catalog/request-values";
 import { DeleteClusterButton, ExtendForm, OperationButton } from "@/components/clusters/cluster-actions";
 import { ConnectPanel } from "@/components/clusters/connect-panel";
 import { EventsTimeline } from "@/components/clusters/events-timeline";
-import { formatWhen } from "@/components/clusters/format";
 import { RelativeTime } from "@/components/clusters/relative-time";
+import { withNames } from "@/components/clusters/timeline-message";
 import type { FormAction } from "@/components/clusters/use-action-feedback";
 import { PhaseBadge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
 import { cn } from "@/components/ui/cn";
 import { ProgressSteps } from "@/components/ui/progress-steps";
 import type { TClusterStatus } from "@/lib/domain/get-cluster-detail";
+import { ENDED_HISTORY_DAYS } from "@/lib/lifecycle/history";
 import { clusterStatusQuery } from "@/lib/queries/clusters";
 
 export type ClusterActions = { sleep: FormAction; wake: FormAction; extend: FormAction; delete: FormAction; retry: FormAction };
@@ -78,6 +80,9 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
   const announcement = usePhaseAnnouncement(c);
   const showProgress = ["PENDING_APPROVAL", "PROVISIONING", "FAILED", "REJECTED"].includes(c.phase) && c.desiredState !== "DELETED";
   const a = c.allowed;
+  // Step details and the rejection quote timeline messages: people by name there too.
+  const people = c.events.flatMap((e) => e.people);
+  const steps = c.steps.map((s) => (s.detail ? { ...s, detail: withNames(s.detail, people) } : s));
 
   return (
     <div className="space-y-6">
@@ -98,7 +103,7 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
               {c.activity === "moving" && !error ? <Loader2 className="size-4 animate-spin text-slate-500 dark:text-slate-400 motion-reduce:animate-none" aria-label="Updating" /> : null}
             </div>
             <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-              {c.template.name} v{c.template.version} · {c.team.name} · owned by {c.owner.id === viewerId ? "you" : (c.owner.name ?? c.owner.email)}
+              {c.template.name} v{c.template.version} · {c.team.name} · owned by {c.owner.id === viewerId ? "you" : <span title={c.owner.email}>{c.owner.name ?? c.owner.email}</span>}
             </p>
           </div>
           <div className="flex flex-wrap items-center gap-2" aria-label="Cluster actions" role="group">
@@ -133,7 +138,7 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
       ) : null}
       {c.phase === "REJECTED" ? (
         <Callout tone="danger" icon={<Ban className="size-4" />} title="This request was rejected">
-          <p>{c.rejection ?? "No reason was given."}</p>
+          <p>{c.rejection ? withNames(c.rejection, people) : "No reason was given."}</p>
           {c.owner.id === viewerId ? (
             <div className="pt-2">
               <Link href={requestAgainHref(c)} className={buttonClasses({ size: "sm" })}>
@@ -155,12 +160,24 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
       ) : null}
       {c.phase === "DELETING" ? (
         <Callout tone="info" icon={<Loader2 className="size-4 animate-spin motion-reduce:animate-none" />} title="Deleting">
-          <p>Uninstalling the vCluster and deleting its namespace. Once both are gone it shows as Deleted (greyed) for a day, then leaves your list.</p>
+          <p>
+            Uninstalling the vCluster and deleting its namespace. Once both are gone it leaves the lists of clusters; you find it under{" "}
+            <Link href="/?view=history" className="underline">
+              Recently ended
+            </Link>{" "}
+            on your home page and the team&apos;s page.
+          </p>
         </Callout>
       ) : null}
       {c.phase === "DELETED" || c.phase === "EXPIRED" ? (
         <Callout tone="neutral" icon={<Clock className="size-4" />} title={c.phase === "EXPIRED" ? "This cluster expired" : "This cluster was deleted"}>
-          <p>Its namespace and everything in it are gone. Request a new one from the catalog.</p>
+          <p>
+            Its namespace and everything in it are gone, and it is no longer in the lists of clusters (it stays under{" "}
+            <Link href="/?view=history" className="underline">
+              Recently ended
+            </Link>{" "}
+            for {ENDED_HISTORY_DAYS} days). Request a new one from the catalog.
+          </p>
         </Callout>
       ) : null}
 
@@ -187,7 +204,7 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
             <Card>
               <CardHeader title="Progress" description={error ? "Live updates paused: this may be out of date" : c.activity === "moving" ? "Updating every 2 seconds" : undefined} />
               <CardBody>
-                <ProgressSteps steps={c.steps} label="Provisioning progress" />
+                <ProgressSteps steps={steps} label="Provisioning progress" />
               </CardBody>
             </Card>
           ) : null}
@@ -211,7 +228,9 @@ export function ClusterView({ initial, actions, viewerId, accessPanel }: { initi
                   <p className="text-lg font-semibold" data-testid="expiry">
                     <RelativeTime date={c.expiresAt} mode="expiry" />
                   </p>
-                  <p className="text-xs text-slate-500 dark:text-slate-400">{formatWhen(c.expiresAt)}</p>
+                  <p className="text-xs text-slate-500 dark:text-slate-400">
+                    <LocalTime date={c.expiresAt} />
+                  </p>
                 </div>
               ) : (
                 <p className="text-sm text-slate-500 dark:text-slate-400">{c.phase === "PENDING_APPROVAL" ? "The lifetime starts when the cluster is approved." : "No expiry."}</p>

@@ -1,16 +1,12 @@
 import { KeyRound } from "lucide-react";
-import { formatWhen } from "@/components/clusters/format";
 import { KubeconfigDownload } from "@/components/clusters/kubeconfig-download";
 import { RelativeTime } from "@/components/clusters/relative-time";
 import { CommandLine } from "@/components/ui/copy-button";
+import { LocalTime } from "@/components/ui/local-time";
 import type { TClusterStatus } from "@/lib/domain/get-cluster-detail";
 
 function When({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={iso} className="font-medium text-slate-700 dark:text-slate-200" suppressHydrationWarning>
-      {formatWhen(iso)}
-    </time>
-  );
+  return <LocalTime date={iso} className="font-medium text-slate-700 dark:text-slate-200" />;
 }
 
 /**

@@ -1,4 +1,7 @@
-import { differenceInMinutes, format, formatDistanceToNowStrict } from "date-fns";
+import { differenceInMinutes, formatDistanceToNowStrict } from "date-fns";
+
+// Relative labels for lists and headers. The absolute time (components/ui/datetime.ts) goes with each as its
+// title: components/clusters/relative-time.tsx.
 
 const toDate = (d: Date | string) => (typeof d === "string" ? new Date(d) : d);
 
@@ -15,9 +18,4 @@ export function formatExpiry(expiresAt: Date | string, now: Date = new Date()): 
 /** "3 minutes ago". */
 export function formatAgo(d: Date | string): string {
   return formatDistanceToNowStrict(toDate(d), { addSuffix: true });
-}
-
-/** "Mar 4, 2026, 14:05" — the absolute time, for titles and details. */
-export function formatWhen(d: Date | string): string {
-  return format(toDate(d), "MMM d, yyyy, HH:mm");
 }

@@ -1,10 +1,11 @@
-import { formatDistanceToNowStrict } from "date-fns";
 import { Clock, Crown, User } from "lucide-react";
 import Link from "next/link";
+import { RelativeTime } from "@/components/clusters/relative-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { PhaseBadge, Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TableScroll } from "@/components/ui/table-scroll";
-import { UsageBar } from "@/components/teams/usage-bar";
+import { QuotaMeters } from "@/components/teams/usage-bar";
 import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import { phaseLabel } from "@/lib/lifecycle/phases";
 import type { TeamOverview } from "@/lib/domain/team-overview";
@@ -12,11 +13,12 @@ import type { TeamOverview } from "@/lib/domain/team-overview";
 export function QuotaBars({ quota, usage }: Pick<TeamOverview, "quota" | "usage">) {
   if (!quota) return <EmptyState title="No quota yet" description="An admin has not set a quota for this team, so nobody can request clusters yet." />;
   return (
-    <div className="grid gap-5 sm:grid-cols-3" data-testid="quota-bars">
-      <UsageBar label="Clusters" used={usage.clusters} limit={quota.maxClusters} />
-      <UsageBar label="CPU" used={usage.cpuMillicores} limit={quota.cpuMillicores} format={formatCpu} />
-      <UsageBar label="Memory" used={usage.memoryMiB} limit={quota.memoryMiB} format={formatMemory} />
-    </div>
+    <QuotaMeters
+      usage={usage}
+      limits={{ clusters: quota.maxClusters, cpuMillicores: quota.cpuMillicores, memoryMiB: quota.memoryMiB }}
+      className="grid gap-5 sm:grid-cols-3"
+      testId="quota-bars"
+    />
   );
 }
 
@@ -79,9 +81,15 @@ export function ExpiringSoon({ clusters, now }: { clusters: TeamOverview["expiri
               </Link>
               <p className="text-xs text-slate-500 dark:text-slate-400">
                 {c.owner.name ?? c.owner.email} ·{" "}
-                <time dateTime={c.expiresAt!.toISOString()} title={c.expiresAt!.toISOString()}>
-                  {past ? "expiry due now" : `${c.templateVersion.expiryAction === "SLEEP" ? "sleeps" : "is deleted"} in ${formatDistanceToNowStrict(c.expiresAt!)}`}
-                </time>
+                {past ? (
+                  <>
+                    expiry due now (<LocalTime date={c.expiresAt!} />)
+                  </>
+                ) : (
+                  <>
+                    {c.templateVersion.expiryAction === "SLEEP" ? "sleeps" : "is deleted"} <RelativeTime date={c.expiresAt!} mode="expiry" />
+                  </>
+                )}
               </p>
             </div>
           </li>

@@ -3,6 +3,8 @@
 import { useId, useState } from "react";
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { cn } from "@/components/ui/cn";
+import { formatDay } from "@/components/ui/datetime";
+import { useTimeSettings } from "@/components/ui/local-time";
 import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 
 export type ChartPoint = { day: string; live: boolean; clusters: number | null; cpuMillicores: number | null; memoryMiB: number | null };
@@ -14,14 +16,15 @@ const metrics: { key: Metric; label: string; unit: string; format: (n: number) =
   { key: "clusters", label: "Clusters", unit: "clusters", format: (n) => String(n), axis: (n) => String(n) },
 ];
 
-const shortDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
-
 /**
  * Reserved resources per day over the last 30 days (daily snapshots) with today's live figure, against
  * the quota line. The same numbers are in a table for screen readers and for anyone who prefers text.
  */
 export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: Record<Metric, number> | null }) {
   const [metric, setMetric] = useState<Metric>("cpuMillicores");
+  // The snapshots' days are calendar days: written in the person's locale, moved by no time zone.
+  const { locale } = useTimeSettings();
+  const shortDay = (day: string) => formatDay(day, locale);
   const m = metrics.find((x) => x.key === metric)!;
   const gradientId = useId().replace(/:/g, "");
   const recorded = points.filter((p) => p[metric] !== null);
@@ -48,7 +51,8 @@ export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: R
       <p className="mb-1 text-xs text-slate-500 dark:text-slate-400">{m.label} reserved, in {m.unit}</p>
       {/* A picture for the eye only: the same numbers are in the table below. recharts' keyboard layer is off,
           so nothing inside the hidden picture can take focus. */}
-      <div className="h-56 w-full text-slate-500 dark:text-slate-400" aria-hidden data-testid="usage-chart">
+      {/* overflow-hidden: the tooltip keeps its last place when hidden, which a narrower window would push past the edge. */}
+      <div className="h-56 w-full overflow-hidden text-slate-500 dark:text-slate-400" aria-hidden data-testid="usage-chart">
         <ResponsiveContainer width="100%" height="100%">
           <AreaChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -12 }} accessibilityLayer={false}>
             <defs>
@@ -90,7 +94,7 @@ export function UsageChart({ points, limits }: { points: ChartPoint[]; limits: R
               .reverse()
               .map((p) => (
                 <tr key={p.day} className="border-t border-slate-100 dark:border-slate-800">
-                  <th scope="row" className="py-1 font-normal">{p.live ? `${p.day} (now)` : p.day}</th>
+                  <th scope="row" className="py-1 font-normal">{p.live ? `${shortDay(p.day)} (now)` : shortDay(p.day)}</th>
                   <td className="py-1">{p.clusters}</td>
                   <td className="py-1">{formatCpu(p.cpuMillicores ?? 0)}</td>
                   <td className="py-1">{formatMemory(p.memoryMiB ?? 0)}</td>

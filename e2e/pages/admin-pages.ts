@@ -17,7 +17,7 @@ export class AdminClustersPage {
   async filter(fields: { name?: string; team?: string; owner?: string; phase?: string; template?: string }) {
     const form = this.page.getByRole("form", { name: "Filter clusters" });
     if (fields.name !== undefined) await form.getByLabel("Name contains").fill(fields.name);
-    if (fields.team !== undefined) await form.getByLabel("Team (slug)").fill(fields.team);
+    if (fields.team !== undefined) await form.getByLabel("Team", { exact: true }).selectOption(fields.team);
     if (fields.owner !== undefined) await form.getByLabel("Owner e-mail").fill(fields.owner);
     if (fields.phase !== undefined) await form.getByLabel("Phase").selectOption(fields.phase);
     if (fields.template !== undefined) await form.getByLabel("Template").selectOption(fields.template);

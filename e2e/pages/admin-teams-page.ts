@@ -20,6 +20,11 @@ export class AdminTeamsPage {
     return this.dialog;
   }
 
+  /** A team row's quota meter ("Clusters", "CPU", "Memory"). */
+  meter(slug: string, label: "Clusters" | "CPU" | "Memory"): Locator {
+    return this.page.locator(`tr[data-team="${slug}"]`).getByRole("meter", { name: label });
+  }
+
   field(label: string): Locator {
     return this.dialog.getByLabel(label, { exact: true });
   }

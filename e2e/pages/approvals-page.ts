@@ -25,9 +25,9 @@ export class ApprovalsPage {
     return this.page.locator(`tr[data-request="${clusterName}"]`);
   }
 
-  /** The screen-reader sentence of a row's quota impact, e.g. "after approval: 4/5 clusters, 7/8 CPU, …". */
-  impact(clusterName: string): Locator {
-    return this.row(clusterName).getByText(/^after approval:/);
+  /** A row's quota meter of the request's team; its aria-valuetext reads e.g. "1 of 5 in use, 1 more waiting for approval (this request)". */
+  meter(clusterName: string, label: "Clusters" | "CPU" | "Memory"): Locator {
+    return this.row(clusterName).getByRole("meter", { name: label });
   }
 
   async select(clusterName: string) {

@@ -22,6 +22,11 @@ export class HomePage {
     return this.teams.getByRole("listitem").filter({ hasText: name });
   }
 
+  /** One of a team's quota meters in "Your teams" ("Clusters", "CPU", "Memory"). */
+  meter(teamName: string, label: "Clusters" | "CPU" | "Memory"): Locator {
+    return this.team(teamName).getByRole("meter", { name: label });
+  }
+
   template(name: string): Locator {
     return this.catalog.getByRole("article", { name });
   }

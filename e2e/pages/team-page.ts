@@ -27,11 +27,12 @@ export class TeamPage {
     return this.page.getByTestId("quota-bars").getByRole("meter", { name: label });
   }
 
-  /** The meter's text value, e.g. "3 of 5" or "2.5 CPU of 8 CPU". */
+  /** The meter's text value, e.g. "3 of 5 in use, 1 more waiting for approval" or "2.5 of 8 CPU in use". */
   async usage(label: "Clusters" | "CPU" | "Memory"): Promise<string> {
     return (await this.meter(label).getAttribute("aria-valuetext")) ?? "";
   }
 
+  /** What is in use (not what waits for approval). */
   async used(label: "Clusters" | "CPU" | "Memory"): Promise<number> {
     return Number(await this.meter(label).getAttribute("aria-valuenow"));
   }

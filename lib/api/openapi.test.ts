@@ -127,7 +127,7 @@ describe("the Cluster answer", () => {
         { key: "requested", label: "Requested", status: "done" },
         { key: "ready", label: "Ready", status: "current", detail: "almost" },
       ],
-      events: [{ id: "e1", type: "ready", message: "ready", createdAt: "2026-12-01T10:01:00.000Z" }],
+      events: [{ id: "e1", type: "ready", message: "ready", createdAt: "2026-12-01T10:01:00.000Z", people: [] }],
       allowed: { sleep: true, wake: false, extend: false, delete: true, retry: false, kubeconfig: true, access: true, revokeAccess: false },
       kubeconfigValidity: { validUntil: "2026-12-01T18:00:00.000Z", boundBy: "maximum" },
       yourCredential: { issuedAt: "2026-12-01T10:02:00.000Z", expiresAt: "2026-12-01T18:02:00.000Z", state: "active", revokedBy: null, revokeReason: null },

@@ -68,7 +68,17 @@ export const ZCluster = z
     lastError: z.string().nullable(),
     rejection: z.string().nullable().meta({ description: "Why it was rejected, when it was" }),
     steps: z.array(ZStep).meta({ description: "Progress: requested → approved → namespace → release → ready" }),
-    events: z.array(z.object({ id: z.string(), type: z.string(), message: z.string(), createdAt: ZTimestamp })).meta({ description: "Timeline, oldest first (the latest 50)" }),
+    events: z
+      .array(
+        z.object({
+          id: z.string(),
+          type: z.string(),
+          message: z.string(),
+          createdAt: ZTimestamp,
+          people: z.array(z.object({ email: z.string(), name: z.string() })).meta({ description: "The people the message names by e-mail, with their names" }),
+        }),
+      )
+      .meta({ description: "Timeline, oldest first (the latest 50)" }),
     allowed: z
       .object({ sleep: z.boolean(), wake: z.boolean(), extend: z.boolean(), delete: z.boolean(), retry: z.boolean(), kubeconfig: z.boolean(), access: z.boolean(), revokeAccess: z.boolean() })
       .meta({ description: "What the caller may do right now (permission and phase)" }),
@@ -148,7 +158,7 @@ export function toV1Cluster(s: TClusterStatus): V1Cluster {
     lastError: s.lastError,
     rejection: s.rejection,
     steps: s.steps.map((p) => ({ key: p.key, label: p.label, status: p.status, ...(p.detail === undefined ? {} : { detail: p.detail }) })),
-    events: s.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt })),
+    events: s.events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt, people: e.people.map((p) => ({ email: p.email, name: p.name })) })),
     allowed: {
       sleep: s.allowed.sleep,
       wake: s.allowed.wake,

@@ -244,7 +244,7 @@ describe("teams, quotas and hosts (admin)", () => {
   it("lists teams with usage, searchable and paged by slug", async () => {
     const all = await listTeams(admin, {});
     expect(all.items.map((t) => t.slug)).toEqual(["payments", "platform", "search"]);
-    expect(all.items.find((t) => t.slug === "platform")!.used.clusters).toBe(15);
+    expect(all.items.find((t) => t.slug === "platform")!.usage.inUse.clusters).toBe(15);
     const page = await listTeams(admin, { limit: 2 });
     expect(page.nextAfter).toBe("platform");
     expect((await listTeams(admin, { after: page.nextAfter! })).items.map((t) => t.slug)).toEqual(["search"]);

@@ -41,11 +41,11 @@ describe("approval queue", () => {
       ttlHours: 72,
       request: { clusters: 1, cpuMillicores: 2000, memoryMiB: 4096 },
     });
-    // Admitted: one medium sandbox (2 CPU, 4 GiB); pending ones are not counted as admitted.
+    // In use: one medium sandbox (2 CPU, 4 GiB); the two Team dev requests (2 CPU, 4 GiB each) wait for approval.
     expect(q.impact).toMatchObject({
       limits: { clusters: 5, cpuMillicores: 8000, memoryMiB: 16384 },
-      committed: { clusters: 1, cpuMillicores: 2000, memoryMiB: 4096 },
-      after: { clusters: 2, cpuMillicores: 4000, memoryMiB: 8192 },
+      usage: { inUse: { clusters: 1, cpuMillicores: 2000, memoryMiB: 4096 }, pending: { clusters: 2, cpuMillicores: 4000, memoryMiB: 8192 } },
+      afterApproval: { clusters: 2, cpuMillicores: 4000, memoryMiB: 8192 },
       fits: true,
       otherPending: 1,
     });
@@ -109,15 +109,17 @@ describe("team overview", () => {
     const dev = await ctxFor("dev.payments@example.com");
     await requestCluster(dev, { teamId: teams.payments!, templateSlug: "ci-ephemeral", name: "t-ci" });
     const after = await getTeamOverview(lead, { slug: "payments" });
-    expect(after.usage.clusters).toBe(before.usage.clusters + 1);
-    expect(after.usage.cpuMillicores).toBe(before.usage.cpuMillicores + 500);
+    expect(after.usage.inUse.clusters).toBe(before.usage.inUse.clusters + 1);
+    expect(after.usage.inUse.cpuMillicores).toBe(before.usage.inUse.cpuMillicores + 500);
+    // A CI cluster starts without approval: in use, not waiting.
+    expect(after.usage.pending).toEqual(before.usage.pending);
     const owner = after.byOwner.find((o) => o.owner.email === "dev.payments@example.com")!;
     expect(owner.clusters.map((c) => c.name)).toContain("t-ci");
     expect(owner.reserved.clusters).toBe(owner.clusters.length);
     expect(after.expiringSoon.map((c) => c.name)).toContain("t-ci"); // 2 h lifetime
     expect(after.expiringSoon.map((c) => c.name)).not.toContain("q-first"); // 72 h
     expect(after.history).toHaveLength(30);
-    expect(after.history.at(-1)).toMatchObject({ live: true, clusters: after.usage.clusters });
+    expect(after.history.at(-1)).toMatchObject({ live: true, clusters: after.usage.inUse.clusters + after.usage.pending.clusters });
     expect(after.canManage).toBe(false);
   });
 

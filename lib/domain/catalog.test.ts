@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type TCatalogTemplate, type TTeamQuota, quotaPreview, quotaPreviews, templateSizes } from "@/lib/domain/catalog";
+import { NO_RESOURCES, type Resources } from "@/lib/lifecycle/quota";
 
 const sandbox: TCatalogTemplate = {
   slug: "sandbox",
@@ -18,21 +19,29 @@ const sandbox: TCatalogTemplate = {
   privileged: false,
 };
 
-const team = (used: TTeamQuota["used"], threshold = 100): TTeamQuota => ({
+const team = (inUse: Resources, threshold = 100, pending: Resources = NO_RESOURCES): TTeamQuota => ({
   teamId: "t1",
   teamName: "Payments",
   teamSlug: "payments",
   role: "MEMBER",
   limits: { clusters: 5, cpuMillicores: 8000, memoryMiB: 16384, approvalThresholdPercent: threshold, maxLifetimeHours: 720 },
-  used,
+  usage: { inUse, pending },
 });
 
 describe("quotaPreview", () => {
   it("shows what the request reserves and what remains", () => {
     const p = quotaPreview(sandbox, team({ clusters: 1, cpuMillicores: 1000, memoryMiB: 2048 }), "small");
     expect(p).toMatchObject({ need: "1 CPU · 2 GiB", fits: true, needsApproval: false, message: null });
-    expect(p.lines.find((l) => l.key === "cpu")).toMatchObject({ after: "2 CPU", limit: "8 CPU", remaining: "6 CPU", percentAfter: 25, over: false });
+    expect(p.lines.find((l) => l.key === "cpu")).toMatchObject({ after: "2", limit: "8 CPU", remaining: "6 CPU", percentAfter: 25, over: false });
+    expect(p.lines.find((l) => l.key === "memory")).toMatchObject({ after: "4", limit: "16 GiB", remaining: "12 GiB" });
     expect(p.lines.find((l) => l.key === "clusters")).toMatchObject({ after: "2", limit: "5", remaining: "3" });
+  });
+
+  it("counts requests waiting for approval as taken", () => {
+    const p = quotaPreview(sandbox, team({ clusters: 1, cpuMillicores: 1000, memoryMiB: 2048 }, 100, { clusters: 3, cpuMillicores: 6500, memoryMiB: 0 }), "small");
+    expect(p.lines.find((l) => l.key === "clusters")).toMatchObject({ after: "5", remaining: "0", over: false });
+    expect(p.fits).toBe(false);
+    expect(p.message).toBe("This request exceeds your team's quota for CPU (1 CPU requested, 0.5 CPU left).");
   });
 
   it("scales with size and says when the quota is exceeded, in checkQuota's words", () => {

@@ -3,11 +3,11 @@ import { suggestClusterName } from "@/lib/domain/cluster-name";
 import { blankToUndefined } from "@/lib/domain/keyset-cursor";
 import { defineUseCase } from "@/lib/domain/use-case";
 import type { DomainContext } from "@/lib/domain/context";
-import { reservedUsage } from "@/lib/domain/quota";
-import { type QuotaLimits, type Resources, checkQuota } from "@/lib/lifecycle/quota";
+import { teamUsages } from "@/lib/domain/quota";
+import { type QuotaLimits, type TeamUsage, checkQuota, reservedBy } from "@/lib/lifecycle/quota";
 import { TERMINAL_PHASES } from "@/lib/lifecycle/phases";
 import { clusterResources } from "@/lib/lifecycle/size";
-import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
+import { type Resource, amountsIn, formatCpu, formatMemory, withUnit } from "@/lib/lifecycle/units";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { type TTemplateParameters, ZTemplateParameters } from "@/lib/domain/template-parameters";
 import { AppError, isAppError, notFound } from "@/lib/errors";
@@ -102,16 +102,18 @@ export type TTeamQuota = {
   teamSlug: string;
   role: "MEMBER" | "LEAD";
   limits: QuotaLimits & { maxLifetimeHours: number };
-  used: Resources;
+  usage: TeamUsage;
 };
 
-/** For each team the person belongs to (the teams they may request for): its quota and what live clusters reserve. */
+/** For each team the person belongs to (the teams they may request for): its quota, what is in use and what waits for approval. */
 export async function listMyTeamQuotas(ctx: DomainContext): Promise<TTeamQuota[]> {
   const teamIds = ctx.actor.memberships.map((m) => m.teamId);
   if (teamIds.length === 0) return [];
-  const teams = await ctx.db.team.findMany({ where: { id: { in: teamIds } }, orderBy: { slug: "asc" }, select: { id: true, name: true, slug: true, quota: true } });
-  return Promise.all(
-    teams.map(async (t) => ({
+  const [teams, usages] = await Promise.all([
+    ctx.db.team.findMany({ where: { id: { in: teamIds } }, orderBy: { slug: "asc" }, select: { id: true, name: true, slug: true, quota: true } }),
+    teamUsages(ctx.db, teamIds),
+  ]);
+  return teams.map((t) => ({
       teamId: t.id,
       teamName: t.name,
       teamSlug: t.slug,
@@ -123,9 +125,8 @@ export async function listMyTeamQuotas(ctx: DomainContext): Promise<TTeamQuota[]
         approvalThresholdPercent: t.quota?.approvalThresholdPercent ?? 100,
         maxLifetimeHours: t.quota?.maxLifetimeHours ?? 0,
       },
-      used: await reservedUsage(ctx.db, t.id),
-    })),
-  );
+      usage: usages.get(t.id)!,
+    }));
 }
 
 /** A suggested name (`sandbox-brisk-otter`) not used by a live cluster of the team. */
@@ -173,6 +174,7 @@ export const requestFromCatalog = defineUseCase({
   },
 });
 
+/** One resource after the request: `after` is a bare number, `limit` names the unit once ("2 of 8 CPU"). */
 export type TQuotaLine = { key: "clusters" | "cpu" | "memory"; label: string; request: string; after: string; limit: string; remaining: string; percentAfter: number; over: boolean };
 export type TQuotaPreview = { need: string; lines: TQuotaLine[]; fits: boolean; needsApproval: boolean; message: string | null };
 
@@ -185,25 +187,26 @@ export function templateSizes(t: TCatalogTemplate): string[] {
 /** Pure: what a request from `t` at `size` would reserve in `team`, and what would remain — with checkQuota's verdict. */
 export function quotaPreview(t: TCatalogTemplate, team: TTeamQuota, size: string): TQuotaPreview {
   const need = clusterResources(t, size);
-  const check = checkQuota(team.limits, team.used, need);
-  const line = (key: TQuotaLine["key"], label: string, fmt: (n: number) => string, used: number, req: number, limit: number): TQuotaLine => ({
-    key,
-    label,
-    request: fmt(req),
-    after: fmt(used + req),
-    limit: fmt(limit),
-    remaining: fmt(Math.max(0, limit - used - req)),
-    percentAfter: limit > 0 ? Math.min(100, Math.round(((used + req) / limit) * 100)) : 100,
-    over: used + req > limit,
-  });
-  const count = (n: number) => String(n);
+  const check = checkQuota(team.limits, team.usage, need);
+  // In use and waiting both count: the request has to fit beside the requests already waiting.
+  const held = reservedBy(team.usage);
+  const line = (key: TQuotaLine["key"], label: string, resource: Resource): TQuotaLine => {
+    const [used, req, limit] = [held[resource], resource === "clusters" ? 1 : need[resource], team.limits[resource]];
+    const { number: n, unit } = amountsIn(resource, limit);
+    return {
+      key,
+      label,
+      request: withUnit(n(req), unit),
+      after: n(used + req),
+      limit: withUnit(n(limit), unit),
+      remaining: withUnit(n(Math.max(0, limit - used - req)), unit),
+      percentAfter: limit > 0 ? Math.min(100, Math.round(((used + req) / limit) * 100)) : 100,
+      over: used + req > limit,
+    };
+  };
   return {
     need: `${formatCpu(need.cpuMillicores)} · ${formatMemory(need.memoryMiB)}`,
-    lines: [
-      line("clusters", "Clusters", count, team.used.clusters, 1, team.limits.clusters),
-      line("cpu", "CPU", formatCpu, team.used.cpuMillicores, need.cpuMillicores, team.limits.cpuMillicores),
-      line("memory", "Memory", formatMemory, team.used.memoryMiB, need.memoryMiB, team.limits.memoryMiB),
-    ],
+    lines: [line("clusters", "Clusters", "clusters"), line("cpu", "CPU", "cpuMillicores"), line("memory", "Memory", "memoryMiB")],
     fits: check.fits,
     needsApproval: t.approval === "REQUIRED" || (check.fits && check.needsApproval),
     message: check.fits ? null : check.message,

@@ -91,7 +91,7 @@ describe("requesting a cluster", () => {
     expect(failure.reason).toMatchObject({ code: "QUOTA_EXCEEDED" });
     expect((failure.reason as AppError).message).toMatch(/exceeds your team's quota/);
     await expectAppError(requestCluster(ctx, { teamId: teams.payments!, templateSlug: "ci-ephemeral", name: "one-too-many" }), "QUOTA_EXCEEDED", {
-      message: "This request exceeds your team's quota for clusters (5 of 5 in use), CPU (0.5 CPU requested, 0 CPU left), memory (1 GiB requested, 0 MiB left).",
+      message: "This request exceeds your team's quota for clusters (5 of 5 in use), CPU (0.5 CPU requested, 0 CPU left), memory (1 GiB requested, 0 GiB left).",
     });
   });
 });

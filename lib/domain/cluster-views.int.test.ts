@@ -58,7 +58,7 @@ describe("the catalog", () => {
     expect(c.name).toMatch(/^sandbox-[a-z]+-[a-z]+$/);
     expect(c.parameters).toMatchObject({ size: "small", ttlHours: 8, kubernetesVersion: "1.36" });
     const quotas = await listMyTeamQuotas(ctx);
-    expect(quotas[0]!.used).toMatchObject({ clusters: 1, cpuMillicores: 1000 });
+    expect(quotas[0]!.usage).toMatchObject({ inUse: { clusters: 1, cpuMillicores: 1000 }, pending: { clusters: 0 } });
   });
 
   it("suggests a name the team is not using", async () => {

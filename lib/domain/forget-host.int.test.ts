@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "@/lib/domain/context";
 import { forgetHost } from "@/lib/domain/forget-host";
-import { reservedUsage } from "@/lib/domain/quota";
+import { teamUsage } from "@/lib/domain/quota";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { HostOps } from "@/lib/reconciler/host-ops";
@@ -27,7 +27,7 @@ beforeAll(async () => {
 describe("forgetHost", () => {
   it("ends every cluster on the host without a host call, releases the quota and fences out running steps", async () => {
     const payments = await prisma.team.findUniqueOrThrow({ where: { slug: "payments" } });
-    const usageBefore = await prisma.$transaction((tx) => reservedUsage(tx, payments.id));
+    const usageBefore = await teamUsage(prisma, payments.id);
     const a = await requestCluster(dev, { teamId: payments.id, templateSlug: "sandbox", name: "gone-a" });
     const b = await requestCluster(dev, { teamId: payments.id, templateSlug: "sandbox", name: "gone-b" });
     const c = await requestCluster(dev, { teamId: payments.id, templateSlug: "sandbox", name: "gone-c" });
@@ -64,9 +64,10 @@ describe("forgetHost", () => {
 
     // The step that was running for a is fenced out: its next write would be refused.
     expect(await prisma.$transaction((tx) => holdsClaim(tx, a.id, { owner: "worker-x", token: claim!.token }))).toBe(false);
-    // Quota: only the pending request is still reserved; the names are free again.
-    const usageAfter = await prisma.$transaction((tx) => reservedUsage(tx, payments.id));
-    expect(usageAfter.clusters).toBe(usageBefore.clusters + 1);
+    // Quota: only the request waiting for approval still counts; the names are free again.
+    const usageAfter = await teamUsage(prisma, payments.id);
+    expect(usageAfter.inUse).toEqual(usageBefore.inUse);
+    expect(usageAfter.pending.clusters).toBe(usageBefore.pending.clusters + 1);
     expect(await prisma.auditEvent.count({ where: { action: "host.forget", actorEmail: "admin@example.com", details: { path: ["reason"], equals: "the datacenter burnt down" } } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { action: "cluster.delete", details: { path: ["by"], equals: "host forgotten" } } })).toBe(3);
 

@@ -18,7 +18,9 @@ export type TProgressStep = { key: "requested" | "approved" | "namespace" | "rel
 /** moving: the reconciler is at work (poll fast); waiting: on a person (poll slowly); stable: nothing to watch. */
 export type TClusterActivity = "moving" | "waiting" | "stable";
 
-export type TClusterEvent = { id: string; type: string; message: string; createdAt: string };
+/** `people`: those the message names by e-mail (as it was written), with their names, so pages can show names. */
+export type TClusterEvent = { id: string; type: string; message: string; createdAt: string; people: TPersonName[] };
+export type TPersonName = { email: string; name: string };
 
 export type TClusterStatus = {
   id: string;
@@ -111,13 +113,13 @@ export function clusterActivity(c: { phase: ClusterPhase; desiredState: DesiredS
   return "stable";
 }
 
-type CredentialRow = { issuedAt: Date; expiresAt: Date; revokedAt: Date | null; revocationAppliedAt: Date | null; revokeReason: string | null; revokedBy: { email: string } | null };
+type CredentialRow = { issuedAt: Date; expiresAt: Date; revokedAt: Date | null; revocationAppliedAt: Date | null; revokeReason: string | null; revokedBy: { email: string; name: string | null } | null };
 
 export function toClusterStatus(
   ctx: DomainContext,
   c: Row & { owner: TClusterStatus["owner"]; hostCluster: { name: string } | null },
   events: (EventRow & { id: string; createdAt: Date })[],
-  credentials: { maxTokenHours?: number; yours?: CredentialRow | null; now?: Date } = {},
+  credentials: { maxTokenHours?: number; yours?: CredentialRow | null; now?: Date; people?: TPersonName[] } = {},
 ): TClusterStatus {
   const tv = c.templateVersion;
   const now = credentials.now ?? new Date();
@@ -155,7 +157,7 @@ export function toClusterStatus(
     lastError: c.lastError,
     rejection: c.phase === "REJECTED" && rejected ? rejected.message : null,
     steps: progressSteps({ phase: c.phase, lastError: c.lastError, approval: tv.approval }, events),
-    events: events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt.toISOString() })),
+    events: events.map((e) => ({ id: e.id, type: e.type, message: e.message, createdAt: e.createdAt.toISOString(), people: (credentials.people ?? []).filter((p) => e.message.includes(p.email)) })),
     allowed: {
       sleep: allowed.sleep,
       wake: allowed.wake,
@@ -173,7 +175,7 @@ export function toClusterStatus(
           issuedAt: yours.issuedAt.toISOString(),
           expiresAt: yours.expiresAt.toISOString(),
           state: credentialState(yours, now),
-          revokedBy: yours.revokeReason === "left-team" ? "left the team" : (yours.revokedBy?.email ?? null),
+          revokedBy: yours.revokeReason === "left-team" ? "left the team" : (yours.revokedBy?.name ?? yours.revokedBy?.email ?? null),
           revokeReason: yours.revokeReason,
         }
       : null,
@@ -204,8 +206,19 @@ export async function getClusterStatus(ctx: DomainContext, clusterId: string): P
     }),
     ctx.db.clusterCredential.findUnique({
       where: { clusterId_userId: { clusterId: cluster.id, userId: ctx.actor.id } },
-      select: { issuedAt: true, expiresAt: true, revokedAt: true, revocationAppliedAt: true, revokeReason: true, revokedBy: { select: { email: true } } },
+      select: { issuedAt: true, expiresAt: true, revokedAt: true, revocationAppliedAt: true, revokeReason: true, revokedBy: { select: { email: true, name: true } } },
     }),
   ]);
-  return toClusterStatus(ctx, { ...cluster, owner, hostCluster }, latest.reverse(), { maxTokenHours: env().KUBECONFIG_TOKEN_MAX_HOURS, yours });
+  const people = await namedPeople(ctx, latest.map((e) => e.message));
+  return toClusterStatus(ctx, { ...cluster, owner, hostCluster }, latest.reverse(), { maxTokenHours: env().KUBECONFIG_TOKEN_MAX_HOURS, yours, people });
+}
+
+const EMAIL = /[^\s@():,']+@[^\s@():,']+\.[A-Za-z]{2,}/g;
+
+/** The people (with a name) whom timeline messages name by e-mail: one query for the whole timeline. */
+async function namedPeople(ctx: DomainContext, messages: string[]): Promise<TPersonName[]> {
+  const emails = [...new Set(messages.flatMap((m) => m.match(EMAIL) ?? []))];
+  if (emails.length === 0) return [];
+  const users = await ctx.db.user.findMany({ where: { email: { in: emails } }, select: { email: true, name: true } });
+  return users.filter((u): u is TPersonName => Boolean(u.name));
 }

@@ -88,9 +88,12 @@ export async function listAllClusters(ctx: DomainContext, raw: TListAllClusters)
   return toPage(rows, input.limit, direction, Boolean(cursor));
 }
 
-/** Small lookup lists for the filter controls (teams and templates are few compared to clusters). */
+/** Small lookup lists for the filter controls (teams and templates are few compared to clusters): people pick by name. */
 export async function clusterFilterOptions(ctx: DomainContext) {
   if (!can(ctx.actor, "cluster.listAll")) throw forbidden("Only admins can list every cluster.");
-  const templates = await ctx.db.template.findMany({ select: { slug: true, name: true }, orderBy: { name: "asc" } });
-  return { templates, phases: CLUSTER_PHASE_FILTERS };
+  const [templates, teams] = await Promise.all([
+    ctx.db.template.findMany({ select: { slug: true, name: true }, orderBy: { name: "asc" } }),
+    ctx.db.team.findMany({ select: { slug: true, name: true }, orderBy: { name: "asc" } }),
+  ]);
+  return { templates, teams, phases: CLUSTER_PHASE_FILTERS };
 }

@@ -38,6 +38,7 @@ const select = {
   requestId: true,
   details: true,
   team: { select: { slug: true, name: true } },
+  actor: { select: { name: true } },
 } satisfies Prisma.AuditEventSelect;
 
 export type AuditRow = Prisma.AuditEventGetPayload<{ select: typeof select }>;

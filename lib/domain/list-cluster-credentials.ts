@@ -31,7 +31,7 @@ export async function listClusterCredentials(ctx: DomainContext, clusterId: stri
   if (!can(ctx.actor, "cluster.access.view", { cluster })) throw forbidden("Only the cluster's owner, a lead of its team or an admin can see who holds credentials.");
   const rows = await ctx.db.clusterCredential.findMany({
     where: { clusterId: cluster.id },
-    include: { user: { select: { name: true, email: true } }, revokedBy: { select: { email: true } } },
+    include: { user: { select: { name: true, email: true } }, revokedBy: { select: { email: true, name: true } } },
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { issuedAt: "desc" }],
   });
   return {
@@ -47,7 +47,7 @@ export async function listClusterCredentials(ctx: DomainContext, clusterId: stri
       downloads: r.downloads,
       state: credentialState(r, now),
       revokedAt: r.revokedAt?.toISOString() ?? null,
-      revokedBy: r.revokeReason === "left-team" ? "left the team" : (r.revokedBy?.email ?? null),
+      revokedBy: r.revokeReason === "left-team" ? "left the team" : (r.revokedBy?.name ?? r.revokedBy?.email ?? null),
       revokeReason: r.revokeReason,
       revocationError: r.revocationError,
     })),

@@ -3,7 +3,7 @@ import { LIVE_PHASES, TERMINAL_PHASES, stateLabel } from "@/lib/lifecycle/phases
 import type { DomainContext } from "@/lib/domain/context";
 import type { ClusterPhase } from "@/lib/generated/prisma/enums";
 
-/** How long an ended cluster (deleted, rejected, expired) stays on the home page, so its fate is visible. */
+/** How long an ended cluster (deleted, rejected, expired) stays in GET /api/v1/clusters, so a script sees its fate. */
 export const RECENTLY_ENDED_HOURS = 24;
 
 export type TClusterSummary = {
@@ -24,16 +24,17 @@ export type TClusterSummary = {
 
 /**
  * The person's own clusters and their teams' clusters (admins see the same here; the full list lives in
- * the admin area): live ones, plus those that ended in the last day. Scoped in the `where`.
+ * the admin area): live ones, plus those that ended in the last day unless `recentlyEnded` is false (the home
+ * page lists live ones only; lib/domain/list-ended-clusters.ts is its history). Scoped in the `where`.
  */
-export async function listMyClusters(ctx: DomainContext, opts: { limit?: number; now?: Date } = {}): Promise<TClusterSummary[]> {
-  const since = new Date((opts.now ?? new Date()).getTime() - RECENTLY_ENDED_HOURS * 3600_000);
+export async function listMyClusters(ctx: DomainContext, opts: { limit?: number; now?: Date; recentlyEnded?: boolean } = {}): Promise<TClusterSummary[]> {
+  const since = opts.recentlyEnded === false ? null : new Date((opts.now ?? new Date()).getTime() - RECENTLY_ENDED_HOURS * 3600_000);
   const rows = await ctx.db.virtualCluster.findMany({
     where: {
       AND: [
         clusterScope(ctx.actor),
         { OR: [{ ownerId: ctx.actor.id }, { teamId: { in: ctx.actor.memberships.map((m) => m.teamId) } }] },
-        { OR: [{ phase: { in: LIVE_PHASES } }, { phase: { in: TERMINAL_PHASES }, updatedAt: { gte: since } }] },
+        since ? { OR: [{ phase: { in: LIVE_PHASES } }, { phase: { in: TERMINAL_PHASES }, updatedAt: { gte: since } }] } : { phase: { in: LIVE_PHASES } },
       ],
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

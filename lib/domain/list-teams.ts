@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { can } from "@/lib/authz/permissions";
-import { LIVE_PHASES } from "@/lib/lifecycle/phases";
 import type { DomainContext } from "@/lib/domain/context";
 import { blankToUndefined } from "@/lib/domain/keyset-cursor";
 import { parseInput } from "@/lib/domain/parse-input";
+import { teamUsages } from "@/lib/domain/quota";
 import { forbidden } from "@/lib/errors";
 
 export const ZListTeams = z.object({
@@ -14,7 +14,7 @@ export const ZListTeams = z.object({
 });
 export type TListTeams = z.input<typeof ZListTeams>;
 
-/** Teams with quota and reserved use, for the admin teams page; paged by slug so 500 teams stay quick. */
+/** Teams with quota, what is in use and what waits for approval, for the admin teams page; paged by slug so 500 teams stay quick. */
 export async function listTeams(ctx: DomainContext, raw: TListTeams) {
   if (!can(ctx.actor, "team.manage")) throw forbidden("Only admins can manage teams.");
   const input = parseInput(ZListTeams, raw);
@@ -30,13 +30,7 @@ export async function listTeams(ctx: DomainContext, raw: TListTeams) {
     select: { id: true, slug: true, name: true, quota: true, _count: { select: { memberships: true } } },
   });
   const teams = rows.slice(0, input.limit);
-  const usage = await ctx.db.virtualCluster.groupBy({
-    by: ["teamId"],
-    where: { teamId: { in: teams.map((t) => t.id) }, phase: { in: LIVE_PHASES } },
-    _count: { _all: true },
-    _sum: { cpuMillicores: true, memoryMiB: true },
-  });
-  const used = new Map(usage.map((u) => [u.teamId, { clusters: u._count._all, cpuMillicores: u._sum.cpuMillicores ?? 0, memoryMiB: u._sum.memoryMiB ?? 0 }]));
+  const usages = await teamUsages(ctx.db, teams.map((t) => t.id));
   return {
     items: teams.map((t) => ({
       id: t.id,
@@ -44,7 +38,7 @@ export async function listTeams(ctx: DomainContext, raw: TListTeams) {
       name: t.name,
       members: t._count.memberships,
       quota: t.quota,
-      used: used.get(t.id) ?? { clusters: 0, cpuMillicores: 0, memoryMiB: 0 },
+      usage: usages.get(t.id)!,
     })),
     nextAfter: rows.length > input.limit ? (teams[teams.length - 1]?.slug ?? null) : null,
   };

@@ -5,7 +5,7 @@ import { ZClusterName } from "@/lib/domain/cluster-name";
 import { PARKED_UNTIL, enqueueReconcile } from "@/lib/domain/enqueue";
 import { namespaceName, newNamespaceSuffix, releaseName } from "@/lib/kube/cluster-spec";
 import { placeCluster } from "@/lib/domain/place-cluster";
-import { loadLimits, lockTeam, reservedUsage } from "@/lib/domain/quota";
+import { loadLimits, lockTeam, teamUsage } from "@/lib/domain/quota";
 import { ZTemplateParameters, parameterValuesSchema } from "@/lib/domain/template-parameters";
 import { AppError, type FieldErrors, forbidden, notFound, validationError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -82,7 +82,7 @@ export const requestCluster = defineUseCase({
         const taken = await tx.virtualCluster.findFirst({ where: { teamId: team.id, name: input.name, phase: { notIn: TERMINAL_PHASES } } });
         if (taken) throw nameTaken(input.name, team.name);
 
-        const check = checkQuota(limits, await reservedUsage(tx, team.id), need);
+        const check = checkQuota(limits, await teamUsage(tx, team.id), need);
         if (!check.fits) throw new AppError("QUOTA_EXCEEDED", check.message);
         const needsApproval = version.approval === "REQUIRED" || check.needsApproval;
 

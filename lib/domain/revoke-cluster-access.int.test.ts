@@ -44,7 +44,7 @@ describe("revoking kubeconfig access (database level, no virtual cluster)", () =
 
     // The page: the owner sees who holds what (and cannot revoke); another member sees nothing of it.
     const list = await listClusterCredentials(dev, c.id);
-    expect(list).toMatchObject({ canRevoke: false, credentials: [{ email: "dev.payments@example.com", state: "revoked", revokedBy: "lead.payments@example.com" }] });
+    expect(list).toMatchObject({ canRevoke: false, credentials: [{ email: "dev.payments@example.com", state: "revoked", revokedBy: "Lee Lead" }] });
     expect((await listClusterCredentials(await ctxFor("lead.payments@example.com"), c.id)).canRevoke).toBe(true);
   });
 

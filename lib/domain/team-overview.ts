@@ -3,8 +3,8 @@ import { can, visibleTeamIds } from "@/lib/authz/permissions";
 import { LIVE_PHASES } from "@/lib/lifecycle/phases";
 import type { DomainContext } from "@/lib/domain/context";
 import { parseInput } from "@/lib/domain/parse-input";
-import { reservedUsage } from "@/lib/domain/quota";
-import type { Resources } from "@/lib/lifecycle/quota";
+import { teamUsage } from "@/lib/domain/quota";
+import { type Resources, reservedBy } from "@/lib/lifecycle/quota";
 import { notFound } from "@/lib/errors";
 
 export const ZTeamOverview = z.object({ slug: z.string().trim().min(1).max(100) });
@@ -61,7 +61,7 @@ export async function getTeamOverview(ctx: DomainContext, raw: z.input<typeof ZT
   const since = new Date(Date.parse(`${dayKey(new Date(now.getTime() - (USAGE_HISTORY_DAYS - 1) * DAY_MS))}T00:00:00Z`));
   const [quota, usage, clusters, snapshots, members] = await Promise.all([
     ctx.db.teamQuota.findUnique({ where: { teamId: team.id } }),
-    reservedUsage(ctx.db, team.id),
+    teamUsage(ctx.db, team.id),
     ctx.db.virtualCluster.findMany({
       where: { teamId: team.id, phase: { in: LIVE_PHASES } },
       orderBy: [{ createdAt: "asc" }],
@@ -113,7 +113,8 @@ export async function getTeamOverview(ctx: DomainContext, raw: z.input<typeof ZT
     usage,
     byOwner: [...owners.values()].sort((a, b) => b.reserved.cpuMillicores - a.reserved.cpuMillicores || a.owner.email.localeCompare(b.owner.email)),
     expiringSoon,
-    history: usageSeries(snapshots, usage, now),
+    // The daily snapshots count every live cluster, waiting ones too: today's point does the same.
+    history: usageSeries(snapshots, reservedBy(usage), now),
     members: members
       .map((m) => ({ ...m.user, role: m.role, since: m.createdAt }))
       .sort((a, b) => (a.role === b.role ? a.email.localeCompare(b.email) : a.role === "LEAD" ? -1 : 1)),

@@ -18,7 +18,7 @@ export default async function ApprovalsPage() {
     <div>
       <PageHeader
         title="Approvals"
-        description="Requests from templates that need an admin, or that cross a team's approval threshold. Oldest first; the bars show the team's quota before (solid) and after (light) approving."
+        description="Requests from templates that need an admin, or that cross a team's approval threshold. Oldest first; the bars show what the team has in use (solid) and what waits for approval (striped; the request itself striped the other way)."
         actions={<QueueBadge count={items.length} more={items.length >= PENDING_APPROVALS_LIMIT} />}
       />
       {items.length >= PENDING_APPROVALS_LIMIT ? (

@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/admin/page-header";
 import { Pager } from "@/components/admin/pager";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TableScroll } from "@/components/ui/table-scroll";
 import { auditActionNames, listAuditEvents } from "@/lib/domain/list-audit-events";
@@ -60,7 +61,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <caption className="sr-only">Audit events, newest first</caption>
               <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">Time (UTC)</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Time</th>
                   <th scope="col" className="px-4 py-2 font-medium">Actor</th>
                   <th scope="col" className="px-4 py-2 font-medium">Action</th>
                   <th scope="col" className="px-4 py-2 font-medium">Target</th>
@@ -73,11 +74,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 {result.page!.items.map((e) => (
                   <tr key={e.id}>
                     <td className="px-4 py-2 whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300">
-                      <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</time>
+                      <LocalTime date={e.createdAt} />
                     </td>
                     <td className="px-4 py-2">
                       {e.actorEmail ? (
-                        <Link href={`/admin/audit?actor=${encodeURIComponent(e.actorEmail)}`} className="hover:underline">{e.actorEmail}</Link>
+                        <Link href={`/admin/audit?actor=${encodeURIComponent(e.actorEmail)}`} className="hover:underline" title={e.actorEmail}>
+                          {e.actor?.name ?? (e.actorEmail === "system" ? "The portal" : e.actorEmail)}
+                        </Link>
                       ) : (
                         <span className="text-slate-500 dark:text-slate-400">unknown</span>
                       )}

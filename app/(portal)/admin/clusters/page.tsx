@@ -1,9 +1,9 @@
-import { formatDistanceToNowStrict } from "date-fns";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Server } from "lucide-react";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { PageHeader } from "@/components/admin/page-header";
+import { RelativeTime } from "@/components/clusters/relative-time";
 import { Pager } from "@/components/admin/pager";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -19,27 +19,37 @@ export const metadata: Metadata = { title: "All clusters" };
 
 const FILTERS = ["q", "team", "owner", "phase", "template"] as const;
 
+/** The phase filter of the URL: none means live clusters (an ended one leaves the list once gone), "all" means every phase. */
+const phaseFilter = (phase: string | undefined) => (phase === "all" ? undefined : phase || "live");
+
 export default async function AdminClustersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext("cluster.listAll");
   const params = firstParams(await searchParams);
   const [options, result] = await Promise.all([
     clusterFilterOptions(ctx),
-    pageOrFilterError(listAllClusters(ctx, params)),
+    pageOrFilterError(listAllClusters(ctx, { ...params, phase: phaseFilter(params.phase) })),
   ]);
   const active = FILTERS.some((k) => params[k]);
 
   return (
     <div>
-      <PageHeader title="All clusters" description="Every virtual cluster across teams, newest first. Filters live in the URL, so a filtered view can be shared." />
+      <PageHeader
+        title="All clusters"
+        description="Virtual clusters across teams, newest first: live ones unless the phase filter says otherwise. Filters live in the URL, so a filtered view can be shared."
+      />
       <FilterForm action="/admin/clusters" active={active} label="Filter clusters">
         <FilterInput name="q" label="Name contains" defaultValue={params.q} placeholder="e.g. payments-dev" />
-        <FilterInput name="team" label="Team (slug)" defaultValue={params.team} placeholder="e.g. payments" />
+        <FilterSelect name="team" label="Team" defaultValue={params.team} options={[{ value: "", label: "Any team" }, ...options.teams.map((t) => ({ value: t.slug, label: t.name }))]} />
         <FilterInput name="owner" label="Owner e-mail" defaultValue={params.owner} type="email" placeholder="dev@example.com" />
         <FilterSelect
           name="phase"
           label="Phase"
           defaultValue={params.phase}
-          options={[{ value: "", label: "Any phase" }, ...options.phases.map((p) => ({ value: p, label: p === "live" ? "Live (not ended)" : phaseLabel(p as ClusterPhase) }))]}
+          options={[
+            { value: "", label: "Live (not ended)" },
+            { value: "all", label: "Any phase, ended included" },
+            ...options.phases.filter((p) => p !== "live").map((p) => ({ value: p, label: phaseLabel(p as ClusterPhase) })),
+          ]}
         />
         <FilterSelect name="template" label="Template" defaultValue={params.template} options={[{ value: "", label: "Any template" }, ...options.templates.map((t) => ({ value: t.slug, label: t.name }))]} />
       </FilterForm>
@@ -48,7 +58,7 @@ export default async function AdminClustersPage({ searchParams }: { searchParams
         {result.error ? (
           <EmptyState className="m-4" title="Cannot show this page" description={result.error} action={<Link href="/admin/clusters" className="text-brand-600 underline dark:text-brand-100">First page</Link>} />
         ) : result.page && result.page.items.length === 0 ? (
-          <EmptyState className="m-4" icon={<Server className="size-5" />} title="No clusters match" description={active ? "Try fewer filters." : "Nobody has requested a cluster yet."} />
+          <EmptyState className="m-4" icon={<Server className="size-5" />} title="No clusters match" description={active ? "Try fewer filters." : "No cluster is live. Pick “Any phase, ended included” to see ended ones."} />
         ) : (
           <TableScroll label="Clusters">
             <table className="w-full text-left text-sm" data-testid="clusters-table">
@@ -79,15 +89,17 @@ export default async function AdminClustersPage({ searchParams }: { searchParams
                       <Link href={`/admin/clusters?team=${encodeURIComponent(c.team.slug)}`} className="hover:underline">{c.team.name}</Link>
                     </td>
                     <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
-                      <Link href={`/admin/clusters?owner=${encodeURIComponent(c.owner.email)}`} className="hover:underline">{c.owner.email}</Link>
+                      <Link href={`/admin/clusters?owner=${encodeURIComponent(c.owner.email)}`} className="hover:underline" title={c.owner.email}>
+                        {c.owner.name ?? c.owner.email}
+                      </Link>
                     </td>
                     <td className="px-4 py-2 whitespace-nowrap">{c.templateVersion.template.name} <span className="text-slate-500 dark:text-slate-400">v{c.templateVersion.version}</span></td>
                     <td className="px-4 py-2"><PhaseBadge phase={c.phase} label={phaseLabel(c.phase)} /></td>
                     <td className="px-4 py-2 whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300">{formatCpu(c.cpuMillicores)} · {formatMemory(c.memoryMiB)}</td>
                     <td className="px-4 py-2 text-slate-600 dark:text-slate-300">{c.hostCluster?.name ?? "—"}</td>
-                    <td className="px-4 py-2 whitespace-nowrap text-slate-600 dark:text-slate-300"><time dateTime={c.createdAt.toISOString()} title={c.createdAt.toISOString()}>{formatDistanceToNowStrict(c.createdAt, { addSuffix: true })}</time></td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-600 dark:text-slate-300"><RelativeTime date={c.createdAt} /></td>
                     <td className="px-4 py-2 whitespace-nowrap text-slate-600 dark:text-slate-300">
-                      {c.expiresAt && !TERMINAL_PHASES.includes(c.phase) ? <time dateTime={c.expiresAt.toISOString()} title={c.expiresAt.toISOString()}>{formatDistanceToNowStrict(c.expiresAt, { addSuffix: true })}</time> : "—"}
+                      {c.expiresAt && !TERMINAL_PHASES.includes(c.phase) ? <RelativeTime date={c.expiresAt} mode="expiry" /> : "—"}
                     </td>
                   </tr>
                 ))}

@@ -11,7 +11,6 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { UsageBar } from "@/components/teams/usage-bar";
-import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
 import { listHosts } from "@/lib/domain/list-hosts";
 import { readLocalHostStatus } from "@/lib/kube/local-host-status";
 import { adminContext } from "../guard";
@@ -20,6 +19,9 @@ import { drainHostAction, forgetHostAction, setHostEnabledAction } from "./actio
 export const metadata: Metadata = { title: "Host clusters" };
 
 const connectionLabel = { LOCAL: "Local (this machine)", KUBECONFIG: "Kubeconfig (stored encrypted)", IN_CLUSTER: "In-cluster service account" } as const;
+
+/** How the vCluster chart gets installed: "helm" and "flux" are the drivers of lib/kube/drivers. */
+const driverLabel = (driver: string) => (driver === "flux" ? "installs through Flux" : driver === "helm" ? "installs with Helm" : `installs with ${driver}`);
 
 export default async function HostsPage() {
   const ctx = await adminContext("host.manage");
@@ -38,7 +40,7 @@ export default async function HostsPage() {
             <Card key={h.id} data-host={h.name}>
               <CardHeader
                 title={<span className="font-mono">{h.name}</span>}
-                description={`${connectionLabel[h.connection]} · driver ${h.driver} · ${h.clientQps} QPS / burst ${h.clientBurst}`}
+                description={`${connectionLabel[h.connection]} · ${driverLabel(h.driver)} · API rate limit: ${h.clientQps} requests/s (bursts of ${h.clientBurst})`}
                 actions={
                   <>
                     <Badge tone={h.enabled ? "success" : "neutral"} dot>{h.enabled ? "Enabled" : "Disabled"}</Badge>
@@ -57,9 +59,9 @@ export default async function HostsPage() {
                 <div className="space-y-2">
                   <p className="text-xs font-medium text-slate-500 dark:text-slate-400">Reserved by live virtual clusters</p>
                   <div className="grid gap-3 sm:grid-cols-3">
-                    <UsageBar size="sm" label="Virtual clusters" used={h.used.clusters} limit={h.maxClusters} />
-                    <UsageBar size="sm" label="CPU" used={h.used.cpuMillicores} limit={h.capacityCpuMillicores} format={formatCpu} />
-                    <UsageBar size="sm" label="Memory" used={h.used.memoryMiB} limit={h.capacityMemoryMiB} format={formatMemory} />
+                    <UsageBar size="sm" label="Virtual clusters" resource="clusters" line={{ inUse: h.used.clusters, pending: 0, limit: h.maxClusters }} />
+                    <UsageBar size="sm" label="CPU" resource="cpuMillicores" line={{ inUse: h.used.cpuMillicores, pending: 0, limit: h.capacityCpuMillicores }} />
+                    <UsageBar size="sm" label="Memory" resource="memoryMiB" line={{ inUse: h.used.memoryMiB, pending: 0, limit: h.capacityMemoryMiB }} />
                   </div>
                 </div>
                 <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">

@@ -10,7 +10,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TableScroll } from "@/components/ui/table-scroll";
 import { UsageBar } from "@/components/teams/usage-bar";
-import { formatCpu, formatMemory } from "@/lib/lifecycle/units";
+import { quotaLines } from "@/lib/lifecycle/quota";
 import { listTeams } from "@/lib/domain/list-teams";
 import { adminContext, firstParams } from "../guard";
 import { updateTeamQuotaAction } from "./actions";
@@ -24,7 +24,7 @@ export default async function AdminTeamsPage({ searchParams }: { searchParams: P
 
   return (
     <div>
-      <PageHeader title="Teams" description="Quotas per team and what the team's live clusters reserve against them. Membership comes from the identity provider's groups." />
+      <PageHeader title="Teams" description="Quotas per team: what is in use, and what waits for an admin's approval (striped). Membership comes from the identity provider's groups." />
       <FilterForm action="/admin/teams" active={Boolean(params.q)} label="Find teams">
         <FilterInput name="q" label="Team name or slug" defaultValue={params.q} placeholder="payments" />
       </FilterForm>
@@ -46,29 +46,32 @@ export default async function AdminTeamsPage({ searchParams }: { searchParams: P
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                {items.map((t) => (
-                  <tr key={t.id} data-team={t.slug}>
-                    <th scope="row" className="px-4 py-3 font-normal">
-                      <Link href={`/teams/${t.slug}`} className="font-medium text-slate-900 hover:underline dark:text-slate-100">{t.name}</Link>
-                      <p className="text-xs text-slate-500 dark:text-slate-400">{t.slug} · {t.members} member{t.members === 1 ? "" : "s"}</p>
-                    </th>
-                    {t.quota ? (
-                      <>
-                        <td className="px-4 py-3"><UsageBar size="sm" label="Clusters" used={t.used.clusters} limit={t.quota.maxClusters} /></td>
-                        <td className="px-4 py-3"><UsageBar size="sm" label="CPU" used={t.used.cpuMillicores} limit={t.quota.cpuMillicores} format={formatCpu} /></td>
-                        <td className="px-4 py-3"><UsageBar size="sm" label="Memory" used={t.used.memoryMiB} limit={t.quota.memoryMiB} format={formatMemory} /></td>
-                        <td className="px-4 py-3 text-xs text-slate-600 dark:text-slate-300">
-                          max {t.quota.maxLifetimeHours} h{t.quota.approvalThresholdPercent < 100 ? ` · approval past ${t.quota.approvalThresholdPercent}%` : ""}
-                        </td>
-                      </>
-                    ) : (
-                      <td colSpan={4} className="px-4 py-3 text-sm text-amber-700 dark:text-amber-400">No quota: members cannot request clusters.</td>
-                    )}
-                    <td className="px-4 py-3 text-right">
-                      <EditQuotaButton team={{ id: t.id, name: t.name }} quota={t.quota} action={updateTeamQuotaAction} />
-                    </td>
-                  </tr>
-                ))}
+                {items.map((t) => {
+                  const lines = t.quota && quotaLines(t.usage, { clusters: t.quota.maxClusters, cpuMillicores: t.quota.cpuMillicores, memoryMiB: t.quota.memoryMiB });
+                  return (
+                    <tr key={t.id} data-team={t.slug}>
+                      <th scope="row" className="px-4 py-3 font-normal">
+                        <Link href={`/teams/${t.slug}`} className="font-medium text-slate-900 hover:underline dark:text-slate-100">{t.name}</Link>
+                        <p className="text-xs text-slate-500 dark:text-slate-400">{t.slug} · {t.members} member{t.members === 1 ? "" : "s"}</p>
+                      </th>
+                      {t.quota && lines ? (
+                        <>
+                          <td className="px-4 py-3"><UsageBar size="sm" label="Clusters" resource="clusters" line={lines.clusters} /></td>
+                          <td className="px-4 py-3"><UsageBar size="sm" label="CPU" resource="cpuMillicores" line={lines.cpuMillicores} /></td>
+                          <td className="px-4 py-3"><UsageBar size="sm" label="Memory" resource="memoryMiB" line={lines.memoryMiB} /></td>
+                          <td className="px-4 py-3 text-xs text-slate-600 dark:text-slate-300">
+                            max {t.quota.maxLifetimeHours} h{t.quota.approvalThresholdPercent < 100 ? ` · approval past ${t.quota.approvalThresholdPercent}%` : ""}
+                          </td>
+                        </>
+                      ) : (
+                        <td colSpan={4} className="px-4 py-3 text-sm text-amber-700 dark:text-amber-400">No quota: members cannot request clusters.</td>
+                      )}
+                      <td className="px-4 py-3 text-right">
+                        <EditQuotaButton team={{ id: t.id, name: t.name }} quota={t.quota} action={updateTeamQuotaAction} />
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </TableScroll>

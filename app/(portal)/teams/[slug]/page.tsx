@@ -3,6 +3,9 @@ import { notFound } from "next/navigation";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { ExpiringSoon, MembersList, OwnersTable, QuotaBars } from "@/components/teams/team-sections";
+import { ClusterListViews, clusterListView } from "@/components/clusters/cluster-list-views";
+import { EndedClusterList } from "@/components/clusters/ended-cluster-list";
+import { listEndedClusters } from "@/lib/domain/list-ended-clusters";
 import { UsageChart } from "@/components/teams/usage-chart";
 import { getTeamOverview } from "@/lib/domain/team-overview";
 import { isAppError } from "@/lib/errors";
@@ -21,9 +24,12 @@ async function load(slug: string) {
   }
 }
 
-export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function TeamPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { slug } = await params;
+  const view = clusterListView((await searchParams).view);
   const { data, ctx } = await load(slug);
+  // The clusters card lists live ones; those that ended lately on request (?view=history).
+  const ended = view === "history" ? await listEndedClusters(ctx, { teamId: data.team.id }) : null;
   const now = new Date();
   const role = ctx.actor.memberships.find((m) => m.teamId === data.team.id)?.role;
   const { quota, usage } = data;
@@ -47,7 +53,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
               title="Quota and usage"
               description={
                 quota
-                  ? `Reserved by live clusters. Clusters live at most ${quota.maxLifetimeHours} h${quota.approvalThresholdPercent < 100 ? `; requests past ${quota.approvalThresholdPercent}% of the quota need an admin's approval` : ""}.`
+                  ? `In use, and waiting for an admin's approval (striped): both count against the quota. Clusters live at most ${quota.maxLifetimeHours} h${quota.approvalThresholdPercent < 100 ? `; requests past ${quota.approvalThresholdPercent}% of the quota need an admin's approval` : ""}.`
                   : undefined
               }
             />
@@ -66,12 +72,23 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
             </CardBody>
           </Card>
 
-          <Card>
-            <CardHeader title="Who owns what" description="Live clusters by owner, largest reservation first." />
-            <CardBody>
-              <OwnersTable byOwner={data.byOwner} quota={quota} />
-            </CardBody>
-          </Card>
+          <section aria-labelledby="team-clusters">
+            <Card>
+              <CardHeader
+                titleId="team-clusters"
+                title="Clusters"
+                description={ended ? `Deleted, expired or rejected in the last ${ended.days} days, newest first.` : "Live clusters by owner, largest reservation first."}
+                actions={<ClusterListViews path={`/teams/${data.team.slug}`} view={view} />}
+              />
+              {ended ? (
+                <EndedClusterList ended={ended} showTeam={false} />
+              ) : (
+                <CardBody>
+                  <OwnersTable byOwner={data.byOwner} quota={quota} />
+                </CardBody>
+              )}
+            </Card>
+          </section>
         </div>
 
         <div className="space-y-6">

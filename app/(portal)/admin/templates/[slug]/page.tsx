@@ -1,8 +1,8 @@
-import { formatDistanceToNowStrict } from "date-fns";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/admin/page-header";
+import { RelativeTime } from "@/components/clusters/relative-time";
 import { settingsText, TextDiff } from "@/components/admin/text-diff";
 import { DeprecateButton, NewVersionPanel } from "@/components/admin/version-actions";
 import { Badge } from "@/components/ui/badge";
@@ -87,9 +87,15 @@ export default async function TemplatePage({ params }: { params: Promise<{ slug:
                     </h3>
                     <p className="text-sm text-slate-600 dark:text-slate-400">{v.description || "No description"}</p>
                     <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-                      Published <time dateTime={v.createdAt.toISOString()} title={v.createdAt.toISOString()}>{formatDistanceToNowStrict(v.createdAt, { addSuffix: true })}</time>
-                      {v.createdBy ? ` by ${v.createdBy.email}` : ""} · Kubernetes {v.kubernetesVersion} · chart {v.chartVersion} · {formatCpu(v.cpuMillicores)} / {formatMemory(v.memoryMiB)} · lifetime {v.defaultTtlHours} h (max {v.maxTtlHours} h), then {v.expiryAction === "SLEEP" ? "sleeps" : "deleted"} · PSS {v.podSecurityStandard}
-                      {v.isolateNetwork ? " · isolated network" : ""} · people get role {v.tenantRole} · {v.liveClusters} live cluster{v.liveClusters === 1 ? "" : "s"}
+                      Published <RelativeTime date={v.createdAt} />
+                      {v.createdBy ? (
+                        <>
+                          {" "}by <span title={v.createdBy.email}>{v.createdBy.name ?? v.createdBy.email}</span>
+                        </>
+                      ) : null}{" "}
+                      · Kubernetes {v.kubernetesVersion} · vCluster chart {v.chartVersion} · {formatCpu(v.cpuMillicores)} and {formatMemory(v.memoryMiB)} per cluster · lives {v.defaultTtlHours} hours by default (at most {v.maxTtlHours}), then{" "}
+                      {v.expiryAction === "SLEEP" ? "sleeps" : "is deleted"} · Pod Security Standard: {v.podSecurityStandard}
+                      {v.isolateNetwork ? " · network isolated from other clusters" : ""} · people get the {v.tenantRole} role inside · {v.liveClusters} live cluster{v.liveClusters === 1 ? "" : "s"}
                     </p>
                   </div>
                   <DeprecateButton templateSlug={template.slug} version={v.version} deprecated={v.deprecated} action={deprecateTemplateVersionAction} />
