@@ -71,6 +71,7 @@ function row(over: Partial<ClusterRow> = {}, host: Partial<NonNullable<ClusterRo
       driver: "helm",
       chartRepo: null,
       enabled: true,
+      registrationId: "5b0d7c1e-2f4a-4c8e-b1d2-9a7e6f3c0d11",
       createdAt: now,
       updatedAt: now,
       ...host,
@@ -99,6 +100,7 @@ describe("specFromRow", () => {
       syncerBurst: 40,
       exportServer: null,
       annotations: { "vcluster-portal.dev/template": "sandbox@3" },
+      hostRegistration: "5b0d7c1e-2f4a-4c8e-b1d2-9a7e6f3c0d11",
     });
   });
 

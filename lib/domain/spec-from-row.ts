@@ -86,6 +86,7 @@ export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFr
     syncerBurst: positiveInt(params.syncerBurst) ?? host.clientBurst,
     exportServer: tolerant(opts.forDeletion, () => exportServerFor(host.endpointPattern, { release, namespace: ns, cluster: row.name, team: row.team.slug, host: host.name }), null),
     annotations: { "vcluster-portal.dev/template": `${tv.template.slug}@${tv.version}` },
+    hostRegistration: host.registrationId,
   };
 }
 

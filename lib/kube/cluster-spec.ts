@@ -42,12 +42,16 @@ export interface ClusterSpec {
   exportServer: string | null;
   /** Extra annotations put on the namespace (e.g. owner, expiry) — informational. */
   annotations: Record<string, string>;
+  /** The host row's registrationId: marks the host objects as this installation's (REGISTRATION_LABEL). */
+  hostRegistration: string;
 }
 
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 export const MANAGED_BY = "vcluster-portal";
 export const TEAM_ID_LABEL = "vcluster-portal.dev/team-id";
 export const CLUSTER_ID_LABEL = "vcluster-portal.dev/cluster-id";
+/** Which portal installation's registration of the host created the object (HostCluster.registrationId). */
+export const REGISTRATION_LABEL = "vcluster-portal.dev/registration";
 export const FIELD_MANAGER = "vcluster-portal";
 
 const MAX_NAMESPACE = 63;

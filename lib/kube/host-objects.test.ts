@@ -55,6 +55,7 @@ const spec: ClusterSpec = {
   syncerBurst: 30,
   exportServer: "https://feature-x.vc.example.com",
   annotations: { "vcluster-portal.dev/owner": "ana@example.com" },
+  hostRegistration: "0f6c1f9e-6a53-4a8e-9d55-2f0c2a1b7e10",
 };
 
 describe("names", () => {
@@ -101,6 +102,7 @@ describe("host objects", () => {
       "app.kubernetes.io/managed-by": "vcluster-portal",
       "vcluster-portal.dev/team-id": "team_9",
       "vcluster-portal.dev/cluster-id": "clu_123",
+      "vcluster-portal.dev/registration": "0f6c1f9e-6a53-4a8e-9d55-2f0c2a1b7e10",
       "pod-security.kubernetes.io/enforce": "baseline",
       "pod-security.kubernetes.io/audit": "restricted",
       "pod-security.kubernetes.io/warn": "baseline",

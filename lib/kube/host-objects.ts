@@ -4,6 +4,7 @@ import {
   CLUSTER_ID_LABEL,
   MANAGED_BY,
   MANAGED_BY_LABEL,
+  REGISTRATION_LABEL,
   TEAM_ID_LABEL,
   cpuQuantity,
   memoryQuantity,
@@ -56,6 +57,7 @@ function commonLabels(spec: ClusterSpec): Record<string, string> {
     [MANAGED_BY_LABEL]: MANAGED_BY,
     [TEAM_ID_LABEL]: spec.teamId,
     [CLUSTER_ID_LABEL]: spec.clusterId,
+    [REGISTRATION_LABEL]: spec.hostRegistration,
   };
 }
 

@@ -1,7 +1,7 @@
 import { PatchStrategy, type V1Namespace } from "@kubernetes/client-node";
 import { deleteIfExists } from "./apply";
 import type { KubeClient } from "./client";
-import { CLUSTER_ID_LABEL, FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL } from "./cluster-spec";
+import { CLUSTER_ID_LABEL, FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, REGISTRATION_LABEL } from "./cluster-spec";
 
 // The host side of the orphan sweep (lib/reconciler/orphan-sweep.ts): the portal's namespaces on a host, the
 // mark it leaves on one it found without a live cluster, and their removal.
@@ -16,9 +16,13 @@ export interface PortalNamespace {
   terminating: boolean;
 }
 
-/** Namespaces the portal created on this host (label app.kubernetes.io/managed-by=vcluster-portal). */
-export async function listPortalNamespaces(client: KubeClient): Promise<PortalNamespace[]> {
-  const list = await client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
+/**
+ * Namespaces this installation created on the host: labelled app.kubernetes.io/managed-by=vcluster-portal and with
+ * its registration of the host. Another portal's namespaces on a shared host are not listed, and neither are
+ * namespaces from before registrations (their live clusters get the label when next applied).
+ */
+export async function listPortalNamespaces(client: KubeClient, registration: string): Promise<PortalNamespace[]> {
+  const list = await client.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY},${REGISTRATION_LABEL}=${registration}` });
   return list.items.map((ns) => {
     const since = ns.metadata?.annotations?.[ORPHANED_SINCE_ANNOTATION];
     return {

@@ -247,9 +247,9 @@ describe("the chart's ServiceAccount with the chart's RBAC and admission policy 
     await admin.rbac.createClusterRole({ body: { metadata: { name: chartRole, labels: { app: "vcluster" } }, rules: [{ apiGroups: [""], resources: ["persistentvolumes"], verbs: ["get"] }] } });
     const since = new Date("2026-01-01T00:00:00.000Z");
     await markOrphan(portal, orphanSpec.namespace, since);
-    expect((await listPortalNamespaces(portal)).find((n) => n.name === orphanSpec.namespace)?.orphanedSince).toEqual(since);
+    expect((await listPortalNamespaces(portal, orphanSpec.hostRegistration)).find((n) => n.name === orphanSpec.namespace)?.orphanedSince).toEqual(since);
     await markOrphan(portal, orphanSpec.namespace, null);
-    expect((await listPortalNamespaces(portal)).find((n) => n.name === orphanSpec.namespace)?.orphanedSince).toBeNull();
+    expect((await listPortalNamespaces(portal, orphanSpec.hostRegistration)).find((n) => n.name === orphanSpec.namespace)?.orphanedSince).toBeNull();
     await removeOrphan(portal, orphanSpec.namespace);
     expect(await exists(RBAC_API, "ClusterRole", chartRole)).toBe(false);
     expect((await admin.core.readNamespace({ name: orphanSpec.namespace })).metadata?.deletionTimestamp).toBeTruthy();

@@ -4,11 +4,13 @@ import { describe, expect, it } from "vitest";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
 import { requestCluster } from "@/lib/domain/request-cluster";
 import { orNull } from "@/lib/kube/errors";
-import { markOrphan } from "@/lib/kube/orphans";
 import { kubeHostOps } from "./host-ops";
 import { orphanSweep } from "./orphan-sweep";
 import { driftSweep } from "./sweeps";
+import { createPrisma } from "@/lib/db/client";
+import { createTestDatabase } from "@/scripts/testenv/database";
 import { createTestTeam, waitForPhase, waitUntil } from "@/scripts/testenv/fake-host";
+import { testPgAdminUrl } from "@/scripts/testenv/per-file";
 import { setUpRealHostReconciler } from "@/scripts/testenv/real-host-reconciler";
 
 const host = setUpRealHostReconciler();
@@ -49,11 +51,9 @@ describe("tenant isolation on the host", () => {
     await host.stopWorkers();
     // The row ends without its namespace (a crash between the two, a restored backup, a hand edit).
     await host.prisma.virtualCluster.update({ where: { id: c.id }, data: { phase: "DELETED", desiredState: "DELETED" } });
-    // Only these two: earlier tests of this file leave namespaces of their own on the shared host.
+    // Only these two: earlier tests of this file leave namespaces of their own on the shared host. (Other test files'
+    // databases are installations of their own, with their own registration of the host: their sweeps never list these.)
     const mine = (ns: string) => ns === c.namespace || ns === keep.namespace;
-    // The host is shared with other test files, whose worker processes sweep it with databases that do not know
-    // these clusters and may have marked their namespaces already: start from unmarked namespaces.
-    for (const ns of [c.namespace!, keep.namespace!]) await markOrphan(host.kube, ns, null);
     const t0 = new Date();
     expect(await orphanSweep(host.prisma, kubeHostOps, { graceMs: 60_000, now: t0, only: mine })).toEqual({ found: 1, removed: 0, cleared: 0 });
     const marked = await host.kube.core.readNamespace({ name: c.namespace! });
@@ -67,6 +67,35 @@ describe("tenant isolation on the host", () => {
     // The live cluster beside it was never touched.
     expect((await host.kube.core.readNamespace({ name: keep.namespace! })).metadata?.annotations?.["vcluster-portal.dev/orphaned-since"]).toBeUndefined();
     await dropFromHost([keep]);
+  });
+
+  it("another portal installation sharing the host never takes this one's namespaces for orphans", async () => {
+    startWorker();
+    const c = await request();
+    await waitForPhase(host.prisma, c.id, "READY", 120_000);
+    await host.stopWorkers();
+    const local = await host.prisma.hostCluster.findUniqueOrThrow({ where: { name: "local" } });
+    expect((await host.kube.core.readNamespace({ name: c.namespace! })).metadata?.labels?.["vcluster-portal.dev/registration"]).toBe(local.registrationId);
+
+    // A second installation: its own database, the same host registered there (as staging beside production would).
+    const other = await createTestDatabase(testPgAdminUrl());
+    const otherDb = createPrisma(other.url, 2);
+    try {
+      const otherLocal = await otherDb.hostCluster.findUniqueOrThrow({ where: { name: "local" } });
+      expect(otherLocal.registrationId).not.toBe(local.registrationId);
+      // Every namespace on the host, grace zero: it lists none of this installation's, so it marks and removes nothing of ours.
+      const t0 = new Date();
+      await orphanSweep(otherDb, kubeHostOps, { graceMs: 0, now: t0 });
+      await orphanSweep(otherDb, kubeHostOps, { graceMs: 0, now: new Date(t0.getTime() + 1_000) });
+      const ns = await host.kube.core.readNamespace({ name: c.namespace! });
+      expect(ns.metadata?.deletionTimestamp).toBeUndefined();
+      expect(ns.metadata?.annotations?.["vcluster-portal.dev/orphaned-since"]).toBeUndefined();
+      expect(await otherDb.auditEvent.count({ where: { action: { startsWith: "host.orphan." } } })).toBe(0);
+    } finally {
+      await otherDb.$disconnect();
+      await other.drop();
+    }
+    await dropFromHost([c]);
   });
 
   it("two live clusters can never hold one namespace on a host (database constraint)", async () => {

@@ -117,6 +117,9 @@ export async function createTestDatabase(
       throw err;
     }
   });
+  // Every copy is an installation of its own on the shared test host: the copied host rows get registrations of
+  // their own, so one test's orphan sweep never sees another's namespaces as its orphans.
+  await withAdmin(databaseUrl(adminUrl, name), async (c) => void (await c.query(`UPDATE "HostCluster" SET "registrationId" = gen_random_uuid()`)));
   let dropped: Promise<void> | undefined;
   return {
     name,

@@ -72,6 +72,7 @@ export function testSpec(team: string, name: string, over: Partial<ClusterSpec> 
     syncerBurst: 20,
     exportServer: null,
     annotations: { "vcluster-portal.dev/test": "true" },
+    hostRegistration: `reg-${team}`,
     ...over,
   };
 }

@@ -57,6 +57,7 @@ describe("flux objects", () => {
     syncerBurst: 10,
     exportServer: null,
     annotations: {},
+    hostRegistration: "reg-1",
   };
 
   it("HelmRepository is OCI-typed for oci:// and refuses local paths", () => {
