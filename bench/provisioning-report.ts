@@ -132,23 +132,31 @@ export function report(results: RunResult[], min: Minimum, helmStatusCalls: numb
  * involved: portal, PostgreSQL, helm, host cluster, emulator — other processes on the machine excluded); p95
  * request → READY of the burst against the floor that limit sets (the lone cluster's time + the 0.95·N clusters
  * ahead of the p95 one, at the CPU-bound rate).
+ *
+ * Throughput is judged between the first READY and the last: a rate, like the limit. The whole window (first request →
+ * last READY) also holds one lone cluster's latency, mostly the simulated kubelet's start-up delays (docs/benchmarks.md),
+ * during which the machine idles whatever the portal does; so that rate is printed beside the most it could be at the
+ * limit (N ÷ (lone + (N − 1) ÷ limit)), and the latency side is judged by the p95 floor.
  */
 function goals(results: RunResult[], min: Minimum, opts: Options) {
   const cores = os.cpus().length;
   const solo = results.find((r) => r.requested === 1);
   console.log(`\nGoals (limits measured in this run; ${cores} cores; lone cluster ${solo ? `${f1(solo.p50)} s` : "not measured"})`);
-  console.log("| run | portal requests / cluster | ÷ minimum (goal ≤ 1.3) | CPU-s / cluster | CPU-bound limit clusters/s | clusters/s | ÷ limit (goal ≥ 80 %) | floor for p95 s | p95 s | ÷ floor (goal ≤ 1.25) |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log(
+    "| run | portal requests / cluster | ÷ minimum (goal ≤ 1.3) | CPU-s / cluster | CPU-bound limit clusters/s | clusters/s first → last READY | ÷ limit (goal ≥ 80 %) | machine busy then | clusters/s first request → last READY | ÷ most that window allows at the limit | floor for p95 s | p95 s | ÷ floor (goal ≤ 1.25) |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results.filter((x) => x.requested === opts.clusters)) {
     const n = Math.max(1, r.ready);
     const c = r.cpu;
     const cpuPerCluster = (c.self + c.waitedChildren + (c.groups.db ?? 0) + (c.groups.host ?? 0) + (c.groups.emulator ?? 0)) / n;
     const limit = cores / cpuPerCluster;
     const floor = solo ? solo.p50 + (0.95 * r.requested) / limit : NaN;
+    const windowBound = solo ? r.ready / (solo.p50 + (r.ready - 1) / limit) : NaN;
     const portal = r.portalCalls / n;
     const mark = (ok: boolean) => (ok ? "✓" : "✗");
     console.log(
-      `| ${r.label} | ${f1(portal)} | ${f2(portal / min.portal)} ${mark(portal / min.portal <= 1.3)} | ${f2(cpuPerCluster)} | ${f2(limit)} | ${f2(r.throughput)} | ${pct(r.throughput, limit)} ${mark(r.throughput / limit >= 0.8)} | ${f1(floor)} | ${f1(r.p95)} | ${f2(r.p95 / floor)} ${mark(r.p95 / floor <= 1.25)} |`,
+      `| ${r.label} | ${f1(portal)} | ${f2(portal / min.portal)} ${mark(portal / min.portal <= 1.3)} | ${f2(cpuPerCluster)} | ${f2(limit)} | ${f2(r.steady.throughput)} | ${pct(r.steady.throughput, limit)} ${mark(r.steady.throughput / limit >= 0.8)} | ${pct(r.steady.machineBusyShare, 1)} | ${f2(r.throughput)} (${pct(r.throughput, limit)} of the limit) | ${pct(r.throughput, windowBound)} | ${f1(floor)} | ${f1(r.p95)} | ${f2(r.p95 / floor)} ${mark(r.p95 / floor <= 1.25)} |`,
     );
   }
 }

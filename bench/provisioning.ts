@@ -20,7 +20,7 @@ import { PROCESSES } from "@/scripts/k8s/processes";
 import { createMigratedTemplate } from "@/scripts/testenv/database";
 import { startPostgres } from "@/scripts/testenv/postgres";
 import { adminConfig, deleteNamespaces, pidsMentioning, prepareHost, processTree, startEmulatorProcess, type CpuGroups } from "./provisioning-host";
-import { f1, f2 } from "./provisioning-measure";
+import { f1, f2, pct } from "./provisioning-measure";
 import { options } from "./provisioning-options";
 import { chartObjectCount, helmStatusCost, report, type Minimum } from "./provisioning-report";
 import { loadLibs, runOnce, type Ctx, type RunResult } from "./provisioning-run";
@@ -104,7 +104,7 @@ export async function run(): Promise<void> {
       const r = await runOnce(ctx, `${w} worker${w > 1 ? "s" : ""}`, w, opts.clusters, `bench${w}w`, { cleanup: !last });
       results.push(r);
       if (last) await r.db.$disconnect();
-      say(`  ${r.ready}/${r.requested} READY in ${f1(r.windowS)} s (${f2(r.throughput)} clusters/s), p50 ${f1(r.p50)} s, p95 ${f1(r.p95)} s; cleanup: ${r.cleanup}`);
+      say(`  ${r.ready}/${r.requested} READY in ${f1(r.windowS)} s (${f2(r.throughput)} clusters/s; ${f2(r.steady.throughput)}/s from the first READY on, machine ${pct(r.steady.machineBusyShare, 1)} busy then), p50 ${f1(r.p50)} s, p95 ${f1(r.p95)} s; cleanup: ${r.cleanup}`);
     }
     const helmStatus = await helmStatusCost(host.helmWrapper, host.portalKubeconfig, cluster.kubeconfig, chart.namespace, chart.release);
     report(results, min, helmStatus, opts);
