@@ -12,7 +12,8 @@ type Params = Record<string, string | undefined>;
  * arriving in the URL that is not one of them ("sleep") stays selectable and matches by dotted segment
  * (lib/domain/list-audit-events.ts). A filter the server refused is marked on its own field with the reason.
  */
-export function AuditFilter({ params, actions, errors, active }: { params: Params; actions: string[]; errors?: FieldErrors; active: boolean }) {
+/** `timeZone`: where the person is; the date fields are their days there (lib/domain/list-audit-events.ts). */
+export function AuditFilter({ params, actions, errors, active, timeZone }: { params: Params; actions: string[]; errors?: FieldErrors; active: boolean; timeZone: string }) {
   const groups = groupActions(actions);
   const typed = params.action && !actions.includes(params.action) && !groups.some((g) => g.kind === params.action) ? params.action : undefined;
   return (
@@ -41,10 +42,10 @@ export function AuditFilter({ params, actions, errors, active }: { params: Param
           </select>
         )}
       </FilterField>
-      <FilterField name="from" label="From (UTC day)" errors={errors} className="min-w-40 flex-none">
+      <FilterField name="from" label={`From (day in ${timeZone})`} errors={errors} className="min-w-40 flex-none">
         {(p) => <input {...p} type="date" defaultValue={params.from ?? ""} className={inputClasses} />}
       </FilterField>
-      <FilterField name="to" label="To (UTC day)" errors={errors} className="min-w-40 flex-none">
+      <FilterField name="to" label={`To (day in ${timeZone}, inclusive)`} errors={errors} className="min-w-40 flex-none">
         {(p) => <input {...p} type="date" defaultValue={params.to ?? ""} className={inputClasses} />}
       </FilterField>
     </FilterForm>

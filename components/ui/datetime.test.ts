@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDay, localeFromAcceptLanguage, timeSettingsFrom, validTimeZone } from "@/components/ui/datetime";
+import { formatDateTime, formatDay, localeFromAcceptLanguage, timeSettingsFrom } from "@/components/ui/datetime";
+import { validTimeZone } from "@/lib/time-zone";
 
 // ICU writes a narrow no-break space before AM/PM: compare with plain spaces.
 const plain = (s: string) => s.replace(/\s/g, " ");

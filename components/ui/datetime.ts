@@ -2,6 +2,7 @@
 // browser's Accept-Language) and time zone (from the browser, kept in the `tz` cookie so the server renders it
 // right too). Pure, for the server render and the browser alike; components/ui/local-time.tsx carries the
 // settings from the root layout to every component.
+import { validTimeZone } from "@/lib/time-zone";
 
 export type TTimeSettings = { locale: string; timeZone: string };
 
@@ -36,18 +37,6 @@ export function formatDateTime(d: Date | string, s: TTimeSettings): string {
 export function formatDay(day: string, locale: string): string {
   const f = formatter(`day|${locale}`, () => new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }));
   return f.format(new Date(`${day}T00:00:00Z`));
-}
-
-/** An IANA time zone this runtime knows, else null (a cookie is whatever the client sent). */
-export function validTimeZone(tz: string | null | undefined): string | null {
-  if (!tz || tz.length > 64) return null;
-  try {
-    // Kept as the browser named it (Intl may canonicalise Asia/Kathmandu to Asia/Katmandu), so both sides compare equal.
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return tz;
-  } catch {
-    return null;
-  }
 }
 
 /** The most preferred locale of an Accept-Language header that Intl supports ("de-DE,de;q=0.9,en;q=0.8" → "de-DE"). */

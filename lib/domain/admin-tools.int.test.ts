@@ -1,5 +1,5 @@
 // Integration (real Postgres): the admin tools of the audit log and the template editor — the audit action
-// filter by dotted segment with field-level errors, and template text stored with one kind of line end.
+// filter by dotted segment with field-level errors and days in the person's time zone, and template text stored with one kind of line end.
 import { beforeAll, describe, expect, it } from "vitest";
 import { listCatalog } from "@/lib/domain/catalog";
 import type { DomainContext } from "@/lib/domain/context";
@@ -42,6 +42,18 @@ describe("audit action filter", () => {
 
   it("lists every action that happened for the picker", async () => {
     expect(await auditActionNames(admin)).toEqual(expect.arrayContaining(["auth.signed_in", "cluster.kubeconfig.download", "cluster.request", "cluster.sleep", "cluster.wake", "team.quota.update"]));
+  });
+
+  it("takes From and To as days in the person's time zone", async () => {
+    const count = async (day: string, timeZone?: string) => (await listAuditEvents(admin, { from: day, to: day, timeZone, limit: 200 })).items.filter((e) => e.actorEmail === "admin@example.com" && e.targetId?.startsWith("c")).length;
+    // 00:00–00:06 UTC on 1 March is still 28 February in New York (UTC−5) and already 09:00 on 1 March in Tokyo.
+    expect(await count("2026-03-01")).toBe(7);
+    expect(await count("2026-03-01", "America/New_York")).toBe(0);
+    expect(await count("2026-02-28", "America/New_York")).toBe(7);
+    expect(await count("2026-03-01", "Asia/Tokyo")).toBe(7);
+    expect(await count("2026-02-28", "Asia/Tokyo")).toBe(0);
+    const zone = await expectAppError(listAuditEvents(admin, { from: "2026-03-01", timeZone: "Mars/Olympus" }), "VALIDATION");
+    expect(zone.fieldErrors?.timeZone).toEqual(["Unknown time zone"]);
   });
 
   it("names the field of each refused filter", async () => {

@@ -1,3 +1,4 @@
+import { TZDate } from "@date-fns/tz";
 import { z } from "zod";
 import { can } from "@/lib/authz/permissions";
 import type { DomainContext } from "@/lib/domain/context";
@@ -5,6 +6,7 @@ import { decodeCursor, keysetPageFields, optionalFilter, newerThan, olderThan, t
 import { parseInput } from "@/lib/domain/parse-input";
 import { forbidden } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { validTimeZone } from "@/lib/time-zone";
 
 // One message per bad date: the calendar check runs only on text shaped like a date.
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Use a date like 2026-01-31", abort: true }).refine(isCalendarDay, "Not a valid date");
@@ -22,6 +24,8 @@ export const ZListAuditEvents = z
     action: optionalFilter(z.string().max(100)),
     from: optionalFilter(day),
     to: optionalFilter(day),
+    /** The person's time zone: "from" and "to" are their days there (the page passes the tz cookie). */
+    timeZone: z.string().max(64).refine((v) => validTimeZone(v) !== null, "Unknown time zone").default("UTC"),
     ...keysetPageFields,
   })
   .refine((v) => !(v.from && v.to && v.from > v.to), { message: "The start date is after the end date", path: ["to"] });
@@ -44,7 +48,7 @@ const select = {
 export type AuditRow = Prisma.AuditEventGetPayload<{ select: typeof select }>;
 
 /**
- * The audit log, newest first, for admins. Dates are whole UTC days ("to" is inclusive). The actor is an
+ * The audit log, newest first, for admins. Dates are whole days in `timeZone` ("to" is inclusive). The actor is an
  * e-mail; events keep the e-mail even after the user is deleted, so the filter matches on it.
  */
 export async function listAuditEvents(ctx: DomainContext, raw: TListAuditEvents): Promise<Page<AuditRow>> {
@@ -67,8 +71,8 @@ export async function listAuditEvents(ctx: DomainContext, raw: TListAuditEvents)
     if (actions.length === 0) return { items: [], olderCursor: null, newerCursor: null };
     where.push({ action: { in: actions } });
   }
-  if (input.from) where.push({ createdAt: { gte: new Date(`${input.from}T00:00:00Z`) } });
-  if (input.to) where.push({ createdAt: { lt: new Date(Date.parse(`${input.to}T00:00:00Z`) + 86_400_000) } });
+  if (input.from) where.push({ createdAt: { gte: startOfDayIn(input.from, input.timeZone, 0) } });
+  if (input.to) where.push({ createdAt: { lt: startOfDayIn(input.to, input.timeZone, 1) } });
 
   const direction = input.before ? "newer" : "older";
   const cursor = input.before ?? input.after;
@@ -111,4 +115,10 @@ export function matchingActions(filter: string, actions: readonly string[]): str
     const name = a.toLowerCase();
     return name === f || name.startsWith(`${f}.`) || name.endsWith(`.${f}`) || name.includes(`.${f}.`);
   });
+}
+
+/** The instant a day (plus `addDays`) begins in a time zone; a DST change at midnight moves it, as the zone does. */
+function startOfDayIn(day: string, timeZone: string, addDays: number): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d + addDays, timeZone).getTime());
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import Link from "next/link";
 import { ScrollText } from "lucide-react";
 import { AuditDetails } from "@/components/admin/audit-details";
@@ -11,6 +12,7 @@ import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TableScroll } from "@/components/ui/table-scroll";
+import { TIME_ZONE_COOKIE, timeSettingsFrom } from "@/components/ui/datetime";
 import { auditActionNames, listAuditEvents } from "@/lib/domain/list-audit-events";
 import { type FieldErrors, isAppError } from "@/lib/errors";
 import { adminContext, firstParams } from "../guard";
@@ -39,16 +41,18 @@ const actionTone = (action: string) =>
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await adminContext("audit.view");
   const params = firstParams(await searchParams);
+  // "From" and "To" are days where the person is, the zone their times are shown in.
+  const { timeZone } = timeSettingsFrom({ timeZone: (await cookies()).get(TIME_ZONE_COOKIE)?.value });
   const [actions, result] = await Promise.all([
     auditActionNames(ctx),
-    eventsOrFieldErrors(listAuditEvents(ctx, params)),
+    eventsOrFieldErrors(listAuditEvents(ctx, { ...params, timeZone })),
   ]);
   const active = FILTERS.some((k) => params[k]);
 
   return (
     <div>
       <PageHeader title="Audit log" description="Who did what, when and from where. Append-only: entries cannot be changed or deleted." />
-      <AuditFilter params={params} actions={actions} errors={result.fieldErrors} active={active} />
+      <AuditFilter params={params} actions={actions} errors={result.fieldErrors} active={active} timeZone={timeZone} />
 
       <Card className="mt-4 overflow-hidden">
         {result.error ? (
