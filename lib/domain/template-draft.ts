@@ -134,6 +134,7 @@ export function checkKubernetesVersionParameter(chartVersion: TSupportedChartVer
 const LICENSED_FEATURE_ALTERNATIVES: Record<string, string> = {
   "controlPlane.backingStore.etcd.embedded": "use controlPlane.backingStore.database.embedded (SQLite) or deployed etcd",
   "controlPlane.coredns.embedded": "leave it off; CoreDNS then runs as its own deployment",
+  "controlPlane.backingStore.database.external": "use controlPlane.backingStore.database.embedded (SQLite) or deployed etcd",
 };
 
 /** One message per licensed feature the values turn on: those need vCluster Platform, which the portal does not provide. */

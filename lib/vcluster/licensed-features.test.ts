@@ -44,6 +44,29 @@ describe.each(SUPPORTED_CHART_VERSIONS)("licensed features of chart %s", (chart)
     expect(licensedFeaturesIn(chart, { controlPlane: { backingStore: { etcd: { embedded: { migrateFromDeployedEtcd: true } } } } })).toEqual([]);
   });
 
+  it("flags what the open-source build refuses at run time although config.go does not tag it", () => {
+    const used = licensedFeaturesIn(chart, {
+      controlPlane: { backingStore: { database: { external: { enabled: true, dataSource: "postgres://db" } } }, advanced: { kubeVip: { enabled: true } } },
+      privateNodes: { enabled: true },
+      sync: {
+        toHost: { namespaces: { enabled: true }, pods: { patches: [{ path: "metadata.labels.x", expression: "'y'" }] }, secrets: { patches: [] } },
+        fromHost: { configMaps: { patches: [{ path: "data.a", expression: "'b'" }] } },
+      },
+    });
+    expect(used).toEqual([
+      { path: "controlPlane.backingStore.database.external", feature: "external database" },
+      { path: "controlPlane.advanced.kubeVip", feature: "embedded kube-vip" },
+      { path: "privateNodes", feature: "private nodes" },
+      { path: "sync.toHost.namespaces", feature: "namespace sync to the host" },
+      { path: "sync.toHost.pods.patches", feature: "translate patches" },
+      { path: "sync.fromHost.configMaps.patches", feature: "translate patches" },
+    ]);
+    // Switched off, or nothing to patch: the open-source build never reaches the stub.
+    expect(
+      licensedFeaturesIn(chart, { controlPlane: { backingStore: { database: { external: { enabled: false, dataSource: "x" } } } }, privateNodes: { enabled: false }, sync: { toHost: { pods: { patches: [] } } } }),
+    ).toEqual([]);
+  });
+
   it("does not flag the open-source backing stores or an empty document", () => {
     expect(licensedFeaturesIn(chart, { controlPlane: { backingStore: { database: { embedded: { enabled: true } } } } })).toEqual([]);
     expect(licensedFeaturesIn(chart, { controlPlane: { backingStore: { etcd: { deploy: { enabled: true } } } } })).toEqual([]);
@@ -78,4 +101,10 @@ describe("licensedFeaturesIn with an unsupported chart", () => {
   it("throws, naming the supported versions", () => {
     expect(() => licensedFeaturesIn("0.99.0", {})).toThrow("vCluster chart 0.99.0 is not supported here; supported: 0.30.0, 0.36.1");
   });
+});
+
+it("flags the custom resource proxy where the chart has it (0.36.1)", () => {
+  expect(licensedFeaturesIn("0.36.1", { experimental: { proxy: { customResources: { "foo.example.com/v1": { enabled: true } } } } })).toEqual([
+    { path: "experimental.proxy.customResources", feature: "custom resource proxy" },
+  ]);
 });

@@ -16,6 +16,26 @@ const LICENSED_FEATURES: Record<TSupportedChartVersion, TLicensedFeatureList> = 
   "0.36.1": features0361,
 };
 
+/**
+ * Settings the open-source build refuses when they take effect although config.go does not tag them: vCluster
+ * calls a stub in pkg/pro/*.go that returns NewFeatureError ("you are trying to use a vCluster pro feature …").
+ * Read off the call sites of both modules: pkg/k8s/k8s.go (pro.ConfigureExternalDatabase), cmd/vcluster/cmd/start.go
+ * (pro.StartEmbeddedKubeVip, pro.StartCustomResourceProxy), pkg/pro/privatenodes.go (pro.StartPrivateNodesMode),
+ * pkg/mappings/resources/namespaces.go (pro.GetNamespaceMapper), pkg/controllers/resources/* (pro.ApplyPatches*).
+ * `*` stands for any resource under sync.toHost / sync.fromHost.
+ */
+const REFUSED_AT_RUN_TIME: Record<TSupportedChartVersion, readonly TLicensedFeature[]> = (() => {
+  const both: TLicensedFeature[] = [
+    { path: "controlPlane.backingStore.database.external", feature: "external database", switchedBy: "enabled" },
+    { path: "controlPlane.advanced.kubeVip", feature: "embedded kube-vip", switchedBy: "enabled" },
+    { path: "privateNodes", feature: "private nodes", switchedBy: "enabled" },
+    { path: "sync.toHost.namespaces", feature: "namespace sync to the host", switchedBy: "enabled" },
+    { path: "sync.toHost.*.patches", feature: "translate patches" },
+    { path: "sync.fromHost.*.patches", feature: "translate patches" },
+  ];
+  return { "0.30.0": both, "0.36.1": [...both, { path: "experimental.proxy.customResources", feature: "custom resource proxy" }] };
+})();
+
 /** Every licensed setting of the chart version, as dotted YAML paths with the feature's name. */
 export function licensedFeatures(chartVersion: TSupportedChartVersion): readonly TLicensedFeature[] {
   return LICENSED_FEATURES[chartVersion].features;
@@ -32,23 +52,26 @@ export function licensedFeatures(chartVersion: TSupportedChartVersion): readonly
 export function licensedFeaturesIn(chartVersion: string, values: unknown): TLicensedFeatureUse[] {
   // Callers check the chart version first; reaching this with another one is a bug, not a user error.
   if (!isSupportedChartVersion(chartVersion)) throw new Error(unsupportedChartVersionMessage(chartVersion));
-  const all = licensedFeatures(chartVersion);
+  const all = [...licensedFeatures(chartVersion), ...REFUSED_AT_RUN_TIME[chartVersion]];
   const outermost = all.filter((f) => !all.some((o) => f.path.startsWith(`${o.path}.`)));
-  return outermost
-    .filter((f) => {
-      const value = valueAt(values, f.path);
-      return f.switchedBy ? isSwitchedOn(value, f.switchedBy) : differsFromZero(value);
-    })
-    .map(({ path, feature }) => ({ path, feature }));
+  return outermost.flatMap((f) =>
+    valuesAt(values, f.path)
+      .filter(({ value }) => (f.switchedBy ? isSwitchedOn(value, f.switchedBy) : differsFromZero(value)))
+      .map(({ path }) => ({ path, feature: f.feature })),
+  );
 }
 
-function valueAt(values: unknown, path: string): unknown {
-  let node = values;
+/** The values at a dotted path, `*` matching every key at its level; each with the path it was found at. */
+function valuesAt(values: unknown, path: string): { path: string; value: unknown }[] {
+  let found: { path: string; value: unknown }[] = [{ path: "", value: values }];
   for (const key of path.split(".")) {
-    if (!node || typeof node !== "object" || Array.isArray(node)) return undefined;
-    node = (node as Record<string, unknown>)[key];
+    found = found.flatMap(({ path: at, value: node }) => {
+      if (!node || typeof node !== "object" || Array.isArray(node)) return [];
+      const record = node as Record<string, unknown>;
+      return (key === "*" ? Object.keys(record) : [key]).map((k) => ({ path: at ? `${at}.${k}` : k, value: record[k] }));
+    });
   }
-  return node;
+  return found;
 }
 
 function isSwitchedOn(value: unknown, switchKey: string): boolean {
