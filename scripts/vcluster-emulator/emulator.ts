@@ -16,12 +16,18 @@
  * never to test isolation.
  *
  * Only an API server runs per virtual cluster: no controller-manager, scheduler or syncer.
+ *
+ * Like the open-source control plane (no licence is ever configured), it refuses a config that turns on a
+ * licensed feature (lib/vcluster/licensed-features.ts): vCluster exits with its "pro feature" error, so no
+ * `vc-<release>` is written and the cluster never becomes usable.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type V1Secret } from "@kubernetes/client-node";
 import { parse } from "yaml";
+import { isSupportedChartVersion } from "@/lib/vcluster/chart-versions";
+import { licensedFeaturesIn } from "@/lib/vcluster/licensed-features";
 import { binDir, repoRoot } from "../k8s/locations";
 import { startEmulatorEtcd, VirtualApiServer } from "./api-server";
 import { adminKubeconfig } from "./pki";
@@ -76,6 +82,21 @@ export interface Emulator {
 interface VclusterConfig {
   exportServer: string | null;
   extraSans: string[];
+  /** The whole config.yaml, for the licence check. */
+  values: unknown;
+}
+
+/**
+ * vCluster's own error when the open-source build meets a licensed setting (pkg/pro/error.go NewFeatureError), or
+ * null. The chart version comes from the control plane's `chart` label (`vcluster-0.36.1`).
+ */
+export function proFeatureRefusal(chartLabel: string | undefined, values: unknown): string | null {
+  const version = chartLabel?.replace(/^vcluster-/, "");
+  if (!version || !isSupportedChartVersion(version)) return null;
+  const used = licensedFeaturesIn(version, values)[0];
+  return used
+    ? `you are trying to use a vCluster pro feature '${used.feature}' (${used.path}) that is not allowed by your current license; the control plane exits`
+    : null;
 }
 
 /** The address vCluster writes into `vc-<release>` when exportKubeConfig.server is not set. */
@@ -130,14 +151,15 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       const secret = await core.readNamespacedSecret({ name: `vc-config-${release}`, namespace });
       const raw = secret.data?.["config.yaml"];
       if (!raw) return null;
-      const config = (parse(Buffer.from(raw, "base64").toString("utf8")) ?? {}) as {
+      const values: unknown = parse(Buffer.from(raw, "base64").toString("utf8")) ?? {};
+      const config = values as {
         exportKubeConfig?: { server?: string };
         controlPlane?: { proxy?: { extraSANs?: string[] } };
       };
       const exportServer = config.exportKubeConfig?.server?.trim() || null;
       const extraSans = [...(config.controlPlane?.proxy?.extraSANs ?? [])];
       if (exportServer) extraSans.push(new URL(exportServer).hostname.replace(/^\[|\]$/g, ""));
-      return { exportServer, extraSans: [...new Set(extraSans)].sort() };
+      return { exportServer, extraSans: [...new Set(extraSans)].sort(), values };
     } catch {
       return null;
     }
@@ -196,12 +218,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       apps.listDeploymentForAllNamespaces({ labelSelector: "app=vcluster" }),
     ]);
     const ready = new Set<string>();
+    const chartLabels = new Map<string, string | undefined>();
     for (const cp of [...statefulSets.items, ...deployments.items]) {
       const ns = cp.metadata?.namespace;
       const release = cp.metadata?.labels?.release ?? cp.metadata?.name;
       if (!ns || !release || cp.metadata?.deletionTimestamp) continue;
       if (opts.namespacePrefix && !ns.startsWith(opts.namespacePrefix)) continue;
       if ((cp.spec?.replicas ?? 1) > 0 && (cp.status?.readyReplicas ?? 0) >= 1) ready.add(`${ns}/${release}`);
+      chartLabels.set(`${ns}/${release}`, cp.metadata?.labels?.chart);
     }
     // start / serve
     await Promise.all(
@@ -211,6 +235,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
           const [namespace, release] = clusterKey.split("/") as [string, string];
           const config = await readConfig(namespace, release);
           if (!config) throw new Error(`Secret vc-config-${release} is missing or unreadable (the chart writes it; the control plane cannot start without it)`);
+          const refusal = proFeatureRefusal(chartLabels.get(clusterKey), config.values);
+          if (refusal) throw new Error(refusal);
           await ensureRunning(serverKey, light ? [] : config.extraSans);
           const s = servers.get(serverKey)!;
           const server = exportedServer(config, s);
