@@ -309,8 +309,9 @@ export function deepMerge(base: Json | undefined, over: Json | undefined, key = 
 const OTHER_DISTROS = ["k3s", "k0s"] as const;
 
 /**
- * The chart's default control-plane image is the licensed `loft-sh/vcluster-pro`, which crash-loops without
- * a licence; the open-source build is `loft-sh/vcluster-oss` (chart/values.yaml, controlPlane.statefulSet.image).
+ * The chart's default control-plane image is the licensed build `loft-sh/vcluster-pro` (its pro modules need a
+ * licence the portal never configures); the open-source build is `loft-sh/vcluster-oss` (chart/values.yaml,
+ * controlPlane.statefulSet.image).
  */
 export const OSS_CONTROL_PLANE_REPOSITORY = "loft-sh/vcluster-oss";
 
