@@ -28,7 +28,7 @@ export type RunResult = {
    * The whole-window rate also holds the lone cluster's latency (the pipeline filling and draining), which no amount of
    * CPU shortens; this one is the rate the CPU-bound limit speaks of.
    */
-  steady: { throughput: number; machineBusyShare: number; windowS: number };
+  steady: { throughput: number; machineBusyShare: number };
   /** Per cluster, first step started → READY (s): how long a cluster takes once a worker starts on it. */
   serviceP50: number;
   /** Per cluster, the emulator wrote Secret vc-<release> (host side done) → READY recorded (s): p50 / p95. */
@@ -189,7 +189,6 @@ export async function runOnce(ctx: Ctx, label: string, workers: number, clusters
   const steadyS = (lastReady - firstReady) / 1000;
   const steadyCpu = cpuAtFirstReady && cpuAtLastReady ? diffCpu(cpuAtLastReady, cpuAtFirstReady) : undefined;
   const steady = {
-    windowS: steadyS,
     throughput: ready.length > 1 && steadyS > 0 ? (ready.length - 1) / steadyS : NaN,
     machineBusyShare: steadyCpu && steadyCpu.machineTotal > 0 ? steadyCpu.machineBusy / steadyCpu.machineTotal : NaN,
   };

@@ -11,8 +11,8 @@ type Params = Record<string, string | undefined>;
  * act on (a group's first entry, e.g. "All cluster actions", matches every action of that kind); a filter
  * arriving in the URL that is not one of them ("sleep") stays selectable and matches by dotted segment
  * (lib/domain/list-audit-events.ts). A filter the server refused is marked on its own field with the reason.
+ * The date fields are days in `timeZone`, where the person is.
  */
-/** `timeZone`: where the person is; the date fields are their days there (lib/domain/list-audit-events.ts). */
 export function AuditFilter({ params, actions, errors, active, timeZone }: { params: Params; actions: string[]; errors?: FieldErrors; active: boolean; timeZone: string }) {
   const groups = groupActions(actions);
   const typed = params.action && !actions.includes(params.action) && !groups.some((g) => g.kind === params.action) ? params.action : undefined;

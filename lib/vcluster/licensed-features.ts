@@ -24,17 +24,18 @@ const LICENSED_FEATURES: Record<TSupportedChartVersion, TLicensedFeatureList> = 
  * pkg/mappings/resources/namespaces.go (pro.GetNamespaceMapper), pkg/controllers/resources/* (pro.ApplyPatches*).
  * `*` stands for any resource under sync.toHost / sync.fromHost.
  */
-const REFUSED_AT_RUN_TIME: Record<TSupportedChartVersion, readonly TLicensedFeature[]> = (() => {
-  const both: TLicensedFeature[] = [
-    { path: "controlPlane.backingStore.database.external", feature: "external database", switchedBy: "enabled" },
-    { path: "controlPlane.advanced.kubeVip", feature: "embedded kube-vip", switchedBy: "enabled" },
-    { path: "privateNodes", feature: "private nodes", switchedBy: "enabled" },
-    { path: "sync.toHost.namespaces", feature: "namespace sync to the host", switchedBy: "enabled" },
-    { path: "sync.toHost.*.patches", feature: "translate patches" },
-    { path: "sync.fromHost.*.patches", feature: "translate patches" },
-  ];
-  return { "0.30.0": both, "0.36.1": [...both, { path: "experimental.proxy.customResources", feature: "custom resource proxy" }] };
-})();
+const REFUSED_AT_RUN_TIME_030: readonly TLicensedFeature[] = [
+  { path: "controlPlane.backingStore.database.external", feature: "external database", switchedBy: "enabled" },
+  { path: "controlPlane.advanced.kubeVip", feature: "embedded kube-vip", switchedBy: "enabled" },
+  { path: "privateNodes", feature: "private nodes", switchedBy: "enabled" },
+  { path: "sync.toHost.namespaces", feature: "namespace sync to the host", switchedBy: "enabled" },
+  { path: "sync.toHost.*.patches", feature: "translate patches" },
+  { path: "sync.fromHost.*.patches", feature: "translate patches" },
+];
+const REFUSED_AT_RUN_TIME: Record<TSupportedChartVersion, readonly TLicensedFeature[]> = {
+  "0.30.0": REFUSED_AT_RUN_TIME_030,
+  "0.36.1": [...REFUSED_AT_RUN_TIME_030, { path: "experimental.proxy.customResources", feature: "custom resource proxy" }],
+};
 
 /** Every licensed setting of the chart version, as dotted YAML paths with the feature's name. */
 export function licensedFeatures(chartVersion: TSupportedChartVersion): readonly TLicensedFeature[] {

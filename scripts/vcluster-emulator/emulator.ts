@@ -90,7 +90,7 @@ interface VclusterConfig {
  * vCluster's own error when the open-source build meets a licensed setting (pkg/pro/error.go NewFeatureError), or
  * null. The chart version comes from the control plane's `chart` label (`vcluster-0.36.1`).
  */
-export function proFeatureRefusal(chartLabel: string | undefined, values: unknown): string | null {
+function proFeatureRefusal(chartLabel: string | undefined, values: unknown): string | null {
   const version = chartLabel?.replace(/^vcluster-/, "");
   if (!version || !isSupportedChartVersion(version)) return null;
   const used = licensedFeaturesIn(version, values)[0];
@@ -217,25 +217,24 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       apps.listStatefulSetForAllNamespaces({ labelSelector: "app=vcluster" }),
       apps.listDeploymentForAllNamespaces({ labelSelector: "app=vcluster" }),
     ]);
-    const ready = new Set<string>();
-    const chartLabels = new Map<string, string | undefined>();
+    // Ready control planes, each with its chart label (the chart version vCluster's licence check goes by).
+    const ready = new Map<string, string | undefined>();
     for (const cp of [...statefulSets.items, ...deployments.items]) {
       const ns = cp.metadata?.namespace;
       const release = cp.metadata?.labels?.release ?? cp.metadata?.name;
       if (!ns || !release || cp.metadata?.deletionTimestamp) continue;
       if (opts.namespacePrefix && !ns.startsWith(opts.namespacePrefix)) continue;
-      if ((cp.spec?.replicas ?? 1) > 0 && (cp.status?.readyReplicas ?? 0) >= 1) ready.add(`${ns}/${release}`);
-      chartLabels.set(`${ns}/${release}`, cp.metadata?.labels?.chart);
+      if ((cp.spec?.replicas ?? 1) > 0 && (cp.status?.readyReplicas ?? 0) >= 1) ready.set(`${ns}/${release}`, cp.metadata?.labels?.chart);
     }
     // start / serve
     await Promise.all(
-      [...ready].map(async (clusterKey) => {
+      [...ready].map(async ([clusterKey, chartLabel]) => {
         const serverKey = light ? SHARED : clusterKey;
         try {
           const [namespace, release] = clusterKey.split("/") as [string, string];
           const config = await readConfig(namespace, release);
           if (!config) throw new Error(`Secret vc-config-${release} is missing or unreadable (the chart writes it; the control plane cannot start without it)`);
-          const refusal = proFeatureRefusal(chartLabels.get(clusterKey), config.values);
+          const refusal = proFeatureRefusal(chartLabel, config.values);
           if (refusal) throw new Error(refusal);
           await ensureRunning(serverKey, light ? [] : config.extraSans);
           const s = servers.get(serverKey)!;
