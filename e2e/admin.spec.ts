@@ -223,6 +223,25 @@ test("the governance pages: all clusters with filters, a new template version in
   await expect(local.getByTestId("local-host-state")).toBeVisible();
   await expect(local).toContainText("Virtual clusters");
   await shot(page, "hosts");
+  // A vCluster Platform licence: a field error for a URL with a path, then saved and shown (never the key), then removed.
+  await expect(local).toContainText("open source (vcluster-oss) · no licence");
+  await local.getByRole("button", { name: "Licence of local" }).click();
+  const licence = page.getByRole("dialog", { name: "vCluster Platform licence for local" });
+  await licence.getByLabel("Platform address").fill("https://platform.example.test/login");
+  await licence.getByLabel("Access key").fill("e2e-access-key");
+  await licence.getByRole("button", { name: "Add licence" }).click();
+  await expect(licence.getByText("Enter only the platform's https address: a host name and optionally a port, no path")).toBeVisible();
+  await licence.getByLabel("Platform address").fill("https://platform.example.test");
+  await licence.getByLabel("Access key").fill("e2e-access-key");
+  await licence.getByRole("button", { name: "Add licence" }).click();
+  await expect(licence).toBeHidden();
+  await expect(local).toContainText("licensed (vcluster-pro) · vCluster Platform platform.example.test, project default");
+  await expect(page.locator("body")).not.toContainText("e2e-access-key");
+  await local.getByRole("button", { name: "Licence of local" }).click();
+  await expect(licence.getByLabel("Access key")).toHaveValue("");
+  await licence.getByRole("button", { name: "Remove licence" }).click();
+  await expect(licence).toBeHidden();
+  await expect(local).toContainText("open source (vcluster-oss) · no licence");
 
   // The audit log: actions are picked from those that happened; targets are named and linked.
   const audit = new AuditPage(page);

@@ -145,6 +145,11 @@ const CALLS: Record<string, (persona: Persona) => Promise<Call>> = {
     const host = await db.hostCluster.create({ data: { name: unique(), connection: "LOCAL", capacityCpuMillicores: 1000, capacityMemoryMiB: 1024 } });
     return { path: "/admin/hosts", form: { hostId: host.id, confirm: host.name, reason: "authorization walk" }, cleanup: async () => void (await db.hostCluster.delete({ where: { id: host.id } })) };
   },
+  "action app/(portal)/admin/hosts/actions.ts#setHostLicenceAction": async () => {
+    const host = await db.hostCluster.create({ data: { name: unique(), connection: "LOCAL", capacityCpuMillicores: 1000, capacityMemoryMiB: 1024 } });
+    return { path: "/admin/hosts", form: { hostId: host.id, platformHost: "platform.example.com", accessKey: "walk-key" }, cleanup: async () => void (await db.hostCluster.delete({ where: { id: host.id } })) };
+  },
+  "action app/(portal)/admin/hosts/actions.ts#removeHostLicenceAction": async () => ({ path: "/admin/hosts", form: { hostId: ids.host } }),
   "action app/(portal)/admin/teams/actions.ts#updateTeamQuotaAction": async () => {
     const q = await db.teamQuota.findUniqueOrThrow({ where: { teamId: ids.search } });
     const form = { teamId: ids.search, maxClusters: String(q.maxClusters), cpuCores: String(q.cpuMillicores / 1000), memoryGiB: String(q.memoryMiB / 1024) };

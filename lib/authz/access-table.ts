@@ -85,6 +85,8 @@ export const ACCESS_TABLE: readonly AccessEntry[] = [
   { kind: "action", file: "app/(portal)/admin/hosts/actions.ts", action: "setHostEnabledAction", who: "admin", as: [401, 403, 403, OK, 403] },
   { kind: "action", file: "app/(portal)/admin/hosts/actions.ts", action: "drainHostAction", who: "admin", as: [401, 403, 403, OK, 403] },
   { kind: "action", file: "app/(portal)/admin/hosts/actions.ts", action: "forgetHostAction", who: "admin", as: [401, 403, 403, OK, 403] },
+  { kind: "action", file: "app/(portal)/admin/hosts/actions.ts", action: "setHostLicenceAction", who: "admin", as: [401, 403, 403, OK, 403] },
+  { kind: "action", file: "app/(portal)/admin/hosts/actions.ts", action: "removeHostLicenceAction", who: "admin", as: [401, 403, 403, OK, 403] },
   { kind: "action", file: "app/(portal)/admin/teams/actions.ts", action: "updateTeamQuotaAction", who: "admin", as: [401, 403, 403, OK, 403] },
   { kind: "action", file: "app/(portal)/admin/templates/actions.ts", action: "createTemplateVersionAction", who: "admin", as: [401, 403, 403, OK, 403] },
   { kind: "action", file: "app/(portal)/admin/templates/actions.ts", action: "deprecateTemplateVersionAction", who: "admin", as: [401, 403, 403, OK, 403] },

@@ -91,3 +91,16 @@ export function encryptHostKubeconfig(hostId: string, kubeconfig: string, key?: 
 export function decryptHostKubeconfig(host: { id: string; kubeconfigEncrypted: string }, key?: Buffer): string {
   return decryptSecret(host.kubeconfigEncrypted, key, hostKubeconfigAad(host.id));
 }
+
+/** Associated data of HostCluster.platformAccessKeyEncrypted: the row's id. */
+export const hostPlatformKeyAad = (hostId: string) => `HostCluster.platformAccessKeyEncrypted:${hostId}`;
+
+/** The value to store in HostCluster.platformAccessKeyEncrypted for the host with this id. */
+export function encryptHostPlatformKey(hostId: string, accessKey: string, key?: Buffer): string {
+  return encryptSecret(accessKey, key, hostPlatformKeyAad(hostId));
+}
+
+/** The vCluster Platform access key stored on a host row. */
+export function decryptHostPlatformKey(host: { id: string; platformAccessKeyEncrypted: string }, key?: Buffer): string {
+  return decryptSecret(host.platformAccessKeyEncrypted, key, hostPlatformKeyAad(host.id));
+}

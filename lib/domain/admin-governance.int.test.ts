@@ -10,7 +10,10 @@ import { listHosts } from "@/lib/domain/list-hosts";
 import { listTeams } from "@/lib/domain/list-teams";
 import { getTemplateWithVersions, listTemplates } from "@/lib/domain/list-templates";
 import { requestCluster } from "@/lib/domain/request-cluster";
+import { removeHostLicence } from "@/lib/domain/remove-host-licence";
 import { setHostEnabled } from "@/lib/domain/set-host-enabled";
+import { setHostLicence } from "@/lib/domain/set-host-licence";
+import { platformLicenceOf } from "@/lib/domain/spec-from-row";
 import { updateTeamQuota } from "@/lib/domain/update-team-quota";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { DomainContext } from "@/lib/domain/context";
@@ -264,6 +267,52 @@ describe("teams, quotas and hosts (admin)", () => {
     await setHostEnabled(admin, { hostId: host!.id, enabled: true }); // no-op, no audit
     expect(await prisma.auditEvent.count({ where: { action: { in: ["host.enable", "host.disable"] } } })).toBe(2);
     await expectAppError(setHostEnabled(dev, { hostId: host!.id, enabled: false }), "FORBIDDEN");
+  });
+
+  it("gives a host a vCluster Platform licence: validated, the key stored encrypted and never listed or audited, then removed", async () => {
+    const [host] = await listHosts(admin);
+    const hostId = host!.id;
+    expect(host!.licence).toBeNull();
+    const dev = await ctxFor("dev.payments@example.com");
+    const lead = await ctxFor("lead.payments@example.com");
+    for (const who of [dev, lead]) await expectAppError(setHostLicence(who, { hostId, platformHost: "platform.example.com", accessKey: "k" }), "FORBIDDEN");
+    await expectAppError(removeHostLicence(dev, { hostId }), "FORBIDDEN");
+
+    const bad = await expectAppError(setHostLicence(admin, { hostId, platformHost: "https://platform.example.com/login", accessKey: "has space", project: "Payments Team" }), "VALIDATION");
+    expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["accessKey", "platformHost", "project"]);
+    expect(bad.fieldErrors!.platformHost![0]).toMatch(/no path/);
+    // No key yet: one must be given.
+    expect((await expectAppError(setHostLicence(admin, { hostId, platformHost: "platform.example.com" }), "VALIDATION")).fieldErrors).toHaveProperty("accessKey");
+    await expectAppError(setHostLicence(admin, { hostId: "no-such-host", platformHost: "platform.example.com", accessKey: "k" }), "NOT_FOUND");
+
+    const secretKey = "secret-access-key-4f9a";
+    await setHostLicence(admin, { hostId, platformHost: "https://platform.example.com:8443/", accessKey: secretKey, insecure: "on" });
+    let row = await prisma.hostCluster.findUniqueOrThrow({ where: { id: hostId } });
+    expect(row).toMatchObject({ platformHost: "platform.example.com:8443", platformProject: "default", platformInsecure: true });
+    expect(row.platformAccessKeyEncrypted).not.toContain(secretKey);
+    expect(platformLicenceOf(row)).toEqual({ host: "platform.example.com:8443", accessKey: secretKey, project: "default", insecure: true });
+    const listed = (await listHosts(admin)).find((h) => h.id === hostId)!;
+    expect(listed.licence).toEqual({ platformHost: "platform.example.com:8443", project: "default", insecure: true });
+    expect(JSON.stringify(listed)).not.toContain(row.platformAccessKeyEncrypted);
+
+    // A new project without a new key keeps the stored key.
+    await setHostLicence(admin, { hostId, platformHost: "platform.example.com:8443", project: "payments", accessKey: "" });
+    row = await prisma.hostCluster.findUniqueOrThrow({ where: { id: hostId } });
+    expect(platformLicenceOf(row)).toMatchObject({ accessKey: secretKey, project: "payments", insecure: false });
+
+    const audits = await prisma.auditEvent.findMany({ where: { action: { in: ["host.licence.set", "host.licence.remove"] } }, orderBy: { createdAt: "asc" } });
+    expect(audits.map((a) => [a.action, (a.details as { newAccessKey?: boolean }).newAccessKey])).toEqual([
+      ["host.licence.set", true],
+      ["host.licence.set", false],
+    ]);
+    expect(JSON.stringify(audits)).not.toContain(secretKey);
+
+    expect(await removeHostLicence(admin, { hostId })).toEqual({ name: host!.name, removed: true });
+    expect(await removeHostLicence(admin, { hostId })).toEqual({ name: host!.name, removed: false });
+    row = await prisma.hostCluster.findUniqueOrThrow({ where: { id: hostId } });
+    expect(row).toMatchObject({ platformHost: null, platformAccessKeyEncrypted: null, platformProject: null, platformInsecure: false });
+    expect(platformLicenceOf(row)).toBeNull();
+    expect(await prisma.auditEvent.count({ where: { action: "host.licence.remove" } })).toBe(1);
   });
 });
 

@@ -14,7 +14,7 @@ export type ChartAvailability = { repo: string; result: ChartVersionsResult; pin
 export async function listHosts(ctx: DomainContext) {
   if (!can(ctx.actor, "host.manage")) throw forbidden("Only admins can see host clusters.");
   const [hosts, usage, pinned] = await Promise.all([
-    ctx.db.hostCluster.findMany({ orderBy: { name: "asc" }, omit: { kubeconfigEncrypted: true } }),
+    ctx.db.hostCluster.findMany({ orderBy: { name: "asc" }, omit: { kubeconfigEncrypted: true, platformAccessKeyEncrypted: true } }),
     ctx.db.virtualCluster.groupBy({
       by: ["hostClusterId"],
       where: { hostClusterId: { not: null }, phase: { in: LIVE_PHASES } },
@@ -47,6 +47,7 @@ export async function listHosts(ctx: DomainContext) {
       ...h,
       charts: charts[i]!,
       labels: (h.labels ?? {}) as Record<string, string>,
+      licence: h.platformHost ? { platformHost: h.platformHost, project: h.platformProject || "default", insecure: h.platformInsecure } : null,
       used: { clusters: u?._count._all ?? 0, cpuMillicores: u?._sum.cpuMillicores ?? 0, memoryMiB: u?._sum.memoryMiB ?? 0 },
     };
   });

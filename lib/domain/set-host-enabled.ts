@@ -19,10 +19,10 @@ export const setHostEnabled = defineUseCase({
   permission: { action: "host.manage", refusal: "Only admins can manage host clusters." },
   run: async (ctx, input) => {
     return ctx.db.$transaction(async (tx) => {
-      const host = await tx.hostCluster.findUnique({ where: { id: input.hostId }, omit: { kubeconfigEncrypted: true } });
+      const host = await tx.hostCluster.findUnique({ where: { id: input.hostId }, omit: { kubeconfigEncrypted: true, platformAccessKeyEncrypted: true } });
       if (!host) throw notFound("Host cluster");
       if (host.enabled === input.enabled) return host;
-      const updated = await tx.hostCluster.update({ where: { id: host.id }, data: { enabled: input.enabled }, omit: { kubeconfigEncrypted: true } });
+      const updated = await tx.hostCluster.update({ where: { id: host.id }, data: { enabled: input.enabled }, omit: { kubeconfigEncrypted: true, platformAccessKeyEncrypted: true } });
       await recordAudit(tx, ctx, { action: input.enabled ? "host.enable" : "host.disable", targetType: "host", targetId: host.id, details: { name: host.name } });
       return updated;
     });

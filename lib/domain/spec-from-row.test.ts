@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encryptHostPlatformKey } from "@/lib/crypto/secret-box";
 import { SpecError, exportServerFor, specFromRow, type ClusterRow } from "@/lib/domain/spec-from-row";
 
 const defaults = { chartRepo: "https://charts.loft.sh", chartName: "vcluster" };
@@ -72,6 +73,10 @@ function row(over: Partial<ClusterRow> = {}, host: Partial<NonNullable<ClusterRo
       chartRepo: null,
       enabled: true,
       registrationId: "5b0d7c1e-2f4a-4c8e-b1d2-9a7e6f3c0d11",
+      platformHost: null,
+      platformProject: null,
+      platformInsecure: false,
+      platformAccessKeyEncrypted: null,
       createdAt: now,
       updatedAt: now,
       ...host,
@@ -101,7 +106,17 @@ describe("specFromRow", () => {
       exportServer: null,
       annotations: { "vcluster-portal.dev/template": "sandbox@3" },
       hostRegistration: "5b0d7c1e-2f4a-4c8e-b1d2-9a7e6f3c0d11",
+      platform: null,
     });
+  });
+
+  it("carries the host's licence with its access key decrypted; one that cannot be read stops the spec, not a deletion", () => {
+    const licensed = { platformHost: "platform.example.com", platformProject: "payments", platformInsecure: true, platformAccessKeyEncrypted: encryptHostPlatformKey("h1", "key-123") };
+    expect(specFromRow(row({}, licensed), defaults).platform).toEqual({ host: "platform.example.com", accessKey: "key-123", project: "payments", insecure: true });
+    // Bound to its row: the same ciphertext copied onto another host does not decrypt.
+    const copied = row({}, { ...licensed, id: "h2" });
+    expect(() => specFromRow(copied, defaults)).toThrow(/access key of host local cannot be read.*set the licence again/);
+    expect(specFromRow(copied, defaults, { forDeletion: true }).platform).toBeNull();
   });
 
   it("prefers the host's chart repo and endpoint pattern, and falls back to the template's Kubernetes version", () => {

@@ -1,6 +1,7 @@
+import { decryptHostPlatformKey } from "@/lib/crypto/secret-box";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { POD_SECURITY_LEVELS, releaseName, type ClusterSpec, type PodSecurityLevel } from "@/lib/kube/cluster-spec";
+import { POD_SECURITY_LEVELS, releaseName, type ClusterSpec, type PlatformLicence, type PodSecurityLevel } from "@/lib/kube/cluster-spec";
 
 // Pure translation of database rows into the ClusterSpec lib/kube works with. The reconciler, the sweeps
 // and the kubeconfig download all build specs here, so a cluster is addressed the same way everywhere.
@@ -41,6 +42,18 @@ export function exportServerFor(pattern: string | null | undefined, vars: { rele
     throw new SpecError(`The host's endpoint pattern "${pattern}" does not give a valid https:// URL (got "${out}").`);
   }
   return out.replace(/\/+$/, "");
+}
+
+/** The host's vCluster Platform licence, with its access key decrypted; null when the host has none. */
+export function platformLicenceOf(host: HostRow): PlatformLicence | null {
+  if (!host.platformHost || !host.platformAccessKeyEncrypted) return null;
+  let accessKey: string;
+  try {
+    accessKey = decryptHostPlatformKey({ id: host.id, platformAccessKeyEncrypted: host.platformAccessKeyEncrypted });
+  } catch (e) {
+    throw new SpecError(`The vCluster Platform access key of host ${host.name} cannot be read (${(e as Error).message}); set the licence again on the Hosts page.`);
+  }
+  return { host: host.platformHost, accessKey, project: host.platformProject || "default", insecure: host.platformInsecure };
 }
 
 function podSecurity(v: string): PodSecurityLevel {
@@ -87,6 +100,7 @@ export function specFromRow(row: ClusterRow, defaults: SpecDefaults = defaultsFr
     exportServer: tolerant(opts.forDeletion, () => exportServerFor(host.endpointPattern, { release, namespace: ns, cluster: row.name, team: row.team.slug, host: host.name }), null),
     annotations: { "vcluster-portal.dev/template": `${tv.template.slug}@${tv.version}` },
     hostRegistration: host.registrationId,
+    platform: tolerant(opts.forDeletion, () => platformLicenceOf(host), null),
   };
 }
 

@@ -44,7 +44,24 @@ export interface ClusterSpec {
   annotations: Record<string, string>;
   /** The host row's registrationId: marks the host objects as this installation's (REGISTRATION_LABEL). */
   hostRegistration: string;
+  /** The host's vCluster Platform licence; absent on a host without one (the open-source control plane runs). */
+  platform?: PlatformLicence | null;
 }
+
+/**
+ * What the licensed control plane reads from the Secret `vcluster-platform-api-key` in its namespace
+ * (pkg/platform/secret.go in github.com/loft-sh/vcluster): the platform's address, the access key, the project.
+ */
+export interface PlatformLicence {
+  /** The platform's host name (and port), without the scheme, as vCluster stores it. */
+  host: string;
+  accessKey: string;
+  project: string;
+  insecure: boolean;
+}
+
+/** The Secret the licensed control plane reads its licence from (vCluster's DefaultPlatformSecretName). */
+export const PLATFORM_SECRET_NAME = "vcluster-platform-api-key";
 
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 export const MANAGED_BY = "vcluster-portal";

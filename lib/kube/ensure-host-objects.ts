@@ -1,7 +1,7 @@
 import type { KubernetesObject, RbacV1Subject, V1Namespace } from "@kubernetes/client-node";
-import { applyAll, applyObject, getOrNull } from "./apply";
+import { applyAll, applyObject, deleteIfExists, getOrNull } from "./apply";
 import type { KubeClient } from "./client";
-import { CLUSTER_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL, type ClusterSpec } from "./cluster-spec";
+import { CLUSTER_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL, PLATFORM_SECRET_NAME, type ClusterSpec } from "./cluster-spec";
 import { orNull, toKubeError } from "./errors";
 import { buildHostObjects, subjectForUsername, type ApiServerEndpoint } from "./host-objects";
 
@@ -97,6 +97,17 @@ export async function ensureHostObjects(client: KubeClient, spec: ClusterSpec): 
   const [namespace, binding, ...inside] = buildHostObjects(spec, { apiServer, portalSubject: await portalSubject(client) });
   await applyAll(client, [namespace!, binding!]);
   for (const o of inside) await retryWhileForbidden(() => applyObject(client, o));
+  if (!spec.platform && owner === "ours") await removeLapsedLicence(client, spec);
+}
+
+/**
+ * The licence Secret the portal wrote while the host had a licence, once it has none. One written by someone else
+ * (`vcluster platform add vcluster`) is theirs and stays.
+ */
+async function removeLapsedLicence(client: KubeClient, spec: ClusterSpec): Promise<void> {
+  const ref = { apiVersion: "v1", kind: "Secret", metadata: { name: PLATFORM_SECRET_NAME, namespace: spec.namespace } };
+  const secret = await getOrNull(client, ref);
+  if (secret?.metadata?.labels?.[CLUSTER_ID_LABEL] === spec.clusterId) await deleteIfExists(client, ref);
 }
 
 /** Retries `fn` on 403 for up to ~10 s: a RoleBinding just written takes a moment to authorize requests. */

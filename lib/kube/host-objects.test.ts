@@ -7,6 +7,7 @@ import {
   buildIsolationPolicy,
   buildLimitRange,
   buildNamespace,
+  buildPlatformSecret,
   buildResourceQuota,
   buildTenantRoleBinding,
   buildVclusterValues,
@@ -214,6 +215,18 @@ describe("vcluster values", () => {
     expect(() => buildVclusterValuesObject({ ...spec, kubernetesVersion: "1.36", chart: { ...spec.chart, version: "0.30.0" } })).toThrow(
       /Kubernetes 1\.36 is not offered by vCluster chart 0\.30\.0 \(it offers v1\.34\.0, v1\.33\.4, v1\.32\.1\)/,
     );
+  });
+
+  it("a host with a licence: the licensed image, and the Secret vcluster-platform-api-key the licensed build reads", () => {
+    const licensed: ClusterSpec = { ...spec, platform: { host: "platform.example.com:8443", accessKey: "ak-1", project: "default", insecure: false } };
+    expect((buildVclusterValuesObject(licensed).controlPlane as { statefulSet: { image: unknown } }).statefulSet.image).toEqual({ repository: "loft-sh/vcluster-pro" });
+    const secret = buildPlatformSecret(licensed)!;
+    expect(secret.metadata).toMatchObject({ name: "vcluster-platform-api-key", namespace: spec.namespace, labels: { "vcluster-portal.dev/cluster-id": "clu_123" } });
+    const data = Object.fromEntries(Object.entries(secret.data!).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+    expect(data).toEqual({ accessKey: "ak-1", host: "platform.example.com:8443", project: "default", insecure: "false" });
+    expect(buildHostObjects(licensed).at(-1)).toEqual(secret);
+    expect(buildPlatformSecret(spec)).toBeNull();
+    expect(buildHostObjects(spec).some((o) => o.kind === "Secret")).toBe(false);
   });
 
   it("rejects template values that are not a YAML mapping", () => {

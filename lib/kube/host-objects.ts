@@ -1,9 +1,20 @@
-import type { RbacV1Subject, V1LimitRange, V1Namespace, V1NetworkPolicy, V1NetworkPolicyPeer, V1ResourceQuota, V1RoleBinding, V1ServiceAccount } from "@kubernetes/client-node";
+import type {
+  RbacV1Subject,
+  V1LimitRange,
+  V1Namespace,
+  V1NetworkPolicy,
+  V1NetworkPolicyPeer,
+  V1ResourceQuota,
+  V1RoleBinding,
+  V1Secret,
+  V1ServiceAccount,
+} from "@kubernetes/client-node";
 import { isMap, parseDocument, stringify } from "yaml";
 import {
   CLUSTER_ID_LABEL,
   MANAGED_BY,
   MANAGED_BY_LABEL,
+  PLATFORM_SECRET_NAME,
   REGISTRATION_LABEL,
   TEAM_ID_LABEL,
   cpuQuantity,
@@ -30,7 +41,7 @@ export const TENANT_ROLE_NAME = "vcluster-portal-tenant";
 /** The tenant namespace's ServiceAccount that Flux installs the chart as (HelmRelease spec.serviceAccountName). */
 export const INSTALLER_SERVICE_ACCOUNT = "vcluster-portal-installer";
 
-export type HostObject = V1Namespace | V1RoleBinding | V1ServiceAccount | V1ResourceQuota | V1LimitRange | V1NetworkPolicy;
+export type HostObject = V1Namespace | V1RoleBinding | V1ServiceAccount | V1ResourceQuota | V1LimitRange | V1NetworkPolicy | V1Secret;
 
 /** An address of the host's kube-apiserver as pods see it (Service ClusterIP or an endpoint). */
 export interface ApiServerEndpoint {
@@ -232,6 +243,28 @@ export function buildApiIngressPolicy(spec: ClusterSpec): V1NetworkPolicy {
 }
 
 /**
+ * The licence of a host with vCluster Platform, where the licensed control plane looks for it first after the
+ * LICENSE variable: the Secret `vcluster-platform-api-key` of its own namespace, with the keys `vcluster platform
+ * add vcluster` writes (pkg/platform/secret.go). Null without a licence.
+ */
+export function buildPlatformSecret(spec: ClusterSpec): V1Secret | null {
+  if (!spec.platform) return null;
+  const b64 = (v: string) => Buffer.from(v, "utf8").toString("base64");
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: PLATFORM_SECRET_NAME, namespace: spec.namespace, labels: commonLabels(spec) },
+    type: "Opaque",
+    data: {
+      accessKey: b64(spec.platform.accessKey),
+      host: b64(spec.platform.host),
+      project: b64(spec.platform.project),
+      insecure: b64(String(spec.platform.insecure)),
+    },
+  };
+}
+
+/**
  * Every host object of a virtual cluster except the Helm release, in apply order: the namespace, then the
  * RoleBinding that lets the portal write inside it, then the rest.
  */
@@ -244,6 +277,8 @@ export function buildHostObjects(spec: ClusterSpec, opts: HostObjectOptions = {}
     buildLimitRange(spec),
   ];
   if (spec.isolateNetwork) objects.push(buildIsolationPolicy(spec, opts), buildApiIngressPolicy(spec));
+  const licence = buildPlatformSecret(spec);
+  if (licence) objects.push(licence);
   return objects;
 }
 
@@ -310,10 +345,11 @@ const OTHER_DISTROS = ["k3s", "k0s"] as const;
 
 /**
  * The chart's default control-plane image is the licensed build `loft-sh/vcluster-pro` (its pro modules need a
- * licence the portal never configures); the open-source build is `loft-sh/vcluster-oss` (chart/values.yaml,
- * controlPlane.statefulSet.image).
+ * licence); the open-source build is `loft-sh/vcluster-oss` (chart/values.yaml, controlPlane.statefulSet.image).
+ * The portal runs the licensed build only on a host with a licence (ClusterSpec.platform).
  */
 export const OSS_CONTROL_PLANE_REPOSITORY = "loft-sh/vcluster-oss";
+export const LICENSED_CONTROL_PLANE_REPOSITORY = "loft-sh/vcluster-pro";
 
 /** The values the portal generates for one virtual cluster (before merging over the template's). */
 export function generatedVclusterValues(spec: ClusterSpec, template: JsonObject = {}): JsonObject {
@@ -321,7 +357,7 @@ export function generatedVclusterValues(spec: ClusterSpec, template: JsonObject 
   const otherDistro = OTHER_DISTROS.find((d) => isObject(distro[d]) && distro[d].enabled === true);
   const controlPlane: JsonObject = {
     statefulSet: {
-      image: { repository: OSS_CONTROL_PLANE_REPOSITORY },
+      image: { repository: spec.platform ? LICENSED_CONTROL_PLANE_REPOSITORY : OSS_CONTROL_PLANE_REPOSITORY },
       env: [
         { name: "VCLUSTER_PHYSICAL_CLIENT_QPS", value: String(spec.syncerQps) },
         { name: "VCLUSTER_PHYSICAL_CLIENT_BURST", value: String(spec.syncerBurst) },

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { deleteCluster } from "@/lib/domain/delete-cluster";
+import { removeHostLicence } from "@/lib/domain/remove-host-licence";
+import { setHostLicence } from "@/lib/domain/set-host-licence";
 import { sleepCluster } from "@/lib/domain/sleep-cluster";
 import { wakeCluster } from "@/lib/domain/wake-cluster";
 import { orNull } from "@/lib/kube/errors";
@@ -134,5 +136,32 @@ describe("on the real host cluster", () => {
     await waitForPhase(host.prisma, c.id, "EXPIRED", 90_000);
     expect(await orNull(host.kube.core.readNamespace({ name: c.namespace! }))).toBeNull();
     expect(await host.prisma.auditEvent.count({ where: { targetId: c.id, action: "cluster.expire", actorEmail: "system" } })).toBe(1);
+  });
+
+  it("on a host with a licence runs the licensed control plane with its licence Secret; without it again after the next install", async () => {
+    startWorker();
+    const local = await host.prisma.hostCluster.findUniqueOrThrow({ where: { name: "local" } });
+    await setHostLicence(host.team.admin, { hostId: local.id, platformHost: "platform.example.test", accessKey: "test-access-key", project: "payments" });
+    const c = await request();
+    await waitForPhase(host.prisma, c.id, "READY", 90_000);
+    const ns = c.namespace!;
+    const image = async () =>
+      (await host.kube.apps.readNamespacedStatefulSet({ name: c.releaseName!, namespace: ns })).spec?.template.spec?.containers.find((x) => x.name === "syncer")?.image;
+    const licenceSecret = () => orNull(host.kube.core.readNamespacedSecret({ name: "vcluster-platform-api-key", namespace: ns }));
+    expect(await image()).toMatch(/^ghcr\.io\/loft-sh\/vcluster-pro:/);
+    const secret = await licenceSecret();
+    const decoded = Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+    expect(decoded).toEqual({ accessKey: "test-access-key", host: "platform.example.test", project: "payments", insecure: "false" });
+
+    // Removed: the running control plane is left alone until its next install (here a sleep and a wake).
+    await removeHostLicence(host.team.admin, { hostId: local.id });
+    await sleepCluster(host.team.member, { clusterId: c.id });
+    await waitForPhase(host.prisma, c.id, "SLEEPING", 60_000);
+    expect(await licenceSecret()).not.toBeNull();
+    await wakeCluster(host.team.member, { clusterId: c.id });
+    await waitForPhase(host.prisma, c.id, "READY", 60_000);
+    expect(await image()).toMatch(/^ghcr\.io\/loft-sh\/vcluster-oss:/);
+    expect(await licenceSecret()).toBeNull();
+    await dropFromHost([c]);
   });
 });

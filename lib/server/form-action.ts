@@ -16,6 +16,8 @@ export type FormActionOptions<Out, D> = {
   fromForm?: (fields: Record<string, unknown>) => unknown;
   /** The form's name for an input field it renames, so the use case's errors land next to the right field. */
   fieldNames?: Record<string, string>;
+  /** Fields never sent back with a failure (an access key): the person types them again. */
+  secretFields?: string[];
   /** What the person reads after success, which pages show stale data now, where to go next. */
   done: (out: Out, fields: Record<string, unknown>) => Outcome<D>;
 };
@@ -45,6 +47,9 @@ export function formAction<Out, D = undefined>(useCase: { untrusted(ctx: DomainC
         throw e;
       }
     });
-    return state.ok ? state : { ...state, values: submittedValues(fields) };
+    if (state.ok) return state;
+    const values = submittedValues(fields);
+    for (const name of options.secretFields ?? []) delete values[name];
+    return { ...state, values };
   };
 }

@@ -99,6 +99,23 @@ function proFeatureRefusal(chartLabel: string | undefined, values: unknown): str
     : null;
 }
 
+/** What the ready control plane runs: its chart label (the chart version the licence check goes by) and image. */
+interface ControlPlaneRun {
+  chartLabel: string | undefined;
+  image: string;
+  /** The container's LICENSE variable, which the licensed build reads before any Secret. */
+  licenceEnv: boolean;
+}
+
+/**
+ * Where the licensed build looks for its licence after the LICENSE variable (config.go PlatformAPIKey): the Secret
+ * `platform.apiKey.secretName` (default vcluster-platform-api-key) in `platform.apiKey.namespace` (default its own).
+ */
+function licenceSecretRef(namespace: string, values: unknown): { name: string; namespace: string } {
+  const apiKey = (values as { platform?: { apiKey?: { secretName?: string; namespace?: string } } } | null)?.platform?.apiKey;
+  return { name: apiKey?.secretName || "vcluster-platform-api-key", namespace: apiKey?.namespace || namespace };
+}
+
 /** The address vCluster writes into `vc-<release>` when exportKubeConfig.server is not set. */
 export const IN_POD_SERVER = "https://localhost:8443";
 
@@ -165,6 +182,22 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     }
   }
 
+  /**
+   * Whether a control plane holds a licence: the licensed image (`vcluster-pro`; the open-source build has no pro
+   * modules to turn on) and a licence it can read, with an access key and the platform's host. The platform
+   * itself cannot run here, so the key is not checked against it.
+   */
+  async function licensed(namespace: string, run: ControlPlaneRun, values: unknown): Promise<boolean> {
+    if (!/\/vcluster-pro:/.test(run.image)) return false;
+    if (run.licenceEnv) return true;
+    try {
+      const secret = await core.readNamespacedSecret(licenceSecretRef(namespace, values));
+      return Boolean(secret.data?.accessKey && secret.data?.host);
+    } catch {
+      return false;
+    }
+  }
+
   /** The server `vc-<release>` names: as vCluster writes it (light mode and localRoute: the real address). */
   function exportedServer(config: VclusterConfig, s: VirtualApiServer): string {
     if (light) return s.server;
@@ -217,25 +250,28 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       apps.listStatefulSetForAllNamespaces({ labelSelector: "app=vcluster" }),
       apps.listDeploymentForAllNamespaces({ labelSelector: "app=vcluster" }),
     ]);
-    // Ready control planes, each with its chart label (the chart version vCluster's licence check goes by).
-    const ready = new Map<string, string | undefined>();
+    // Ready control planes, each with what vCluster's licence check goes by.
+    const ready = new Map<string, ControlPlaneRun>();
     for (const cp of [...statefulSets.items, ...deployments.items]) {
       const ns = cp.metadata?.namespace;
       const release = cp.metadata?.labels?.release ?? cp.metadata?.name;
       if (!ns || !release || cp.metadata?.deletionTimestamp) continue;
       if (opts.namespacePrefix && !ns.startsWith(opts.namespacePrefix)) continue;
-      if ((cp.spec?.replicas ?? 1) > 0 && (cp.status?.readyReplicas ?? 0) >= 1) ready.set(`${ns}/${release}`, cp.metadata?.labels?.chart);
+      if ((cp.spec?.replicas ?? 1) > 0 && (cp.status?.readyReplicas ?? 0) >= 1) {
+        const syncer = cp.spec?.template.spec?.containers.find((c) => c.name === "syncer") ?? cp.spec?.template.spec?.containers[0];
+        ready.set(`${ns}/${release}`, { chartLabel: cp.metadata?.labels?.chart, image: syncer?.image ?? "", licenceEnv: Boolean(syncer?.env?.some((e) => e.name === "LICENSE")) });
+      }
     }
     // start / serve
     await Promise.all(
-      [...ready].map(async ([clusterKey, chartLabel]) => {
+      [...ready].map(async ([clusterKey, run]) => {
         const serverKey = light ? SHARED : clusterKey;
         try {
           const [namespace, release] = clusterKey.split("/") as [string, string];
           const config = await readConfig(namespace, release);
           if (!config) throw new Error(`Secret vc-config-${release} is missing or unreadable (the chart writes it; the control plane cannot start without it)`);
-          const refusal = proFeatureRefusal(chartLabel, config.values);
-          if (refusal) throw new Error(refusal);
+          const refusal = proFeatureRefusal(run.chartLabel, config.values);
+          if (refusal && !(await licensed(namespace, run, config.values))) throw new Error(refusal);
           await ensureRunning(serverKey, light ? [] : config.extraSans);
           const s = servers.get(serverKey)!;
           const server = exportedServer(config, s);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Server } from "lucide-react";
 import { HostDrainButton } from "@/components/admin/host-drain";
 import { HostForgetButton } from "@/components/admin/host-forget";
+import { HostLicence } from "@/components/admin/host-licence";
 import { HostToggle } from "@/components/admin/host-toggle";
 import { LocalHostState } from "@/components/admin/local-host-state";
 import { PageHeader } from "@/components/admin/page-header";
@@ -14,7 +15,7 @@ import { UsageBar } from "@/components/teams/usage-bar";
 import { listHosts } from "@/lib/domain/list-hosts";
 import { readLocalHostStatus } from "@/lib/kube/local-host-status";
 import { adminContext } from "../guard";
-import { drainHostAction, forgetHostAction, setHostEnabledAction } from "./actions";
+import { drainHostAction, forgetHostAction, removeHostLicenceAction, setHostEnabledAction, setHostLicenceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Host clusters" };
 
@@ -45,6 +46,7 @@ export default async function HostsPage() {
                   <>
                     <Badge tone={h.enabled ? "success" : "neutral"} dot>{h.enabled ? "Enabled" : "Disabled"}</Badge>
                     <HostToggle host={{ id: h.id, name: h.name, enabled: h.enabled }} onlyEnabledHost={h.enabled && hosts.filter((x) => x.enabled).length === 1} action={setHostEnabledAction} />
+                    <HostLicence host={{ id: h.id, name: h.name }} licence={h.licence} setAction={setHostLicenceAction} removeAction={removeHostLicenceAction} />
                     {h.used.clusters > 0 ? (
                       <>
                         <HostDrainButton host={{ id: h.id, name: h.name }} liveClusters={h.used.clusters} action={drainHostAction} />
@@ -71,6 +73,18 @@ export default async function HostsPage() {
                   </dd>
                   <dt className="text-slate-500 dark:text-slate-400">Endpoint</dt>
                   <dd className="font-mono break-all">{h.endpointPattern ?? "API server address from the kubeconfig"}</dd>
+                  <dt className="text-slate-500 dark:text-slate-400">Control plane</dt>
+                  <dd>
+                    {h.licence ? (
+                      <>
+                        licensed (vcluster-pro) · vCluster Platform <span className="font-mono break-all">{h.licence.platformHost}</span>, project{" "}
+                        <span className="font-mono">{h.licence.project}</span>
+                        {h.licence.insecure ? " · TLS not verified" : ""}
+                      </>
+                    ) : (
+                      "open source (vcluster-oss) · no licence"
+                    )}
+                  </dd>
                   <dt className="text-slate-500 dark:text-slate-400">Chart repo</dt>
                   <dd className="space-y-1">
                     <span className="font-mono break-all">{h.charts.repo}</span>
