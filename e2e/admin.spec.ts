@@ -231,6 +231,7 @@ test("the governance pages: all clusters with filters, a new template version in
   await licence.getByLabel("Access key").fill("e2e-access-key");
   await licence.getByRole("button", { name: "Add licence" }).click();
   await expect(licence.getByText("Enter only the platform's https address: a host name and optionally a port, no path")).toBeVisible();
+  await expectAccessible(page); // the dialog with a field error, light, dark and at a phone's width
   await licence.getByLabel("Platform address").fill("https://platform.example.test");
   await licence.getByLabel("Access key").fill("e2e-access-key");
   await licence.getByRole("button", { name: "Add licence" }).click();
