@@ -17,7 +17,7 @@ const NEXT_OR_REACT = "^node_modules/(next|next-auth|react|react-dom)/";
 const BROWSER_SAFE = [
   "^lib/(lifecycle|authz|queries)/",
   "^lib/(errors|time-zone|generated/prisma/enums)\\.ts$",
-  "^lib/domain/(cluster-name|template-draft|template-parameters|api-token-status)\\.ts$",
+  "^lib/domain/(cluster-name|form-boolean|template-draft|template-parameters|api-token-status)\\.ts$",
   "^lib/auth/api-token-scopes\\.ts$",
   "^lib/vcluster/(chart-versions|privileged-keys)\\.ts$",
   "^lib/vcluster/licensed-features[.-]",

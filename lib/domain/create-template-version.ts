@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formBoolean } from "@/lib/domain/form-boolean";
 import { recordAudit } from "@/lib/domain/audit";
 import {
   checkChartVersion,
@@ -35,9 +36,9 @@ export const ZCreateTemplateVersion = z
     approval: z.enum(["AUTO", "REQUIRED"], { error: "Choose automatic or required approval" }),
     expiryAction: z.enum(["DELETE", "SLEEP"], { error: "Choose what happens on expiry" }),
     podSecurityStandard: z.enum(["privileged", "baseline", "restricted"], { error: "Choose a Pod Security Standard" }).default("restricted"),
-    isolateNetwork: z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]).default(false),
+    isolateNetwork: formBoolean().default(false),
     // An admin's explicit "this version may widen host privileges" (lib/vcluster/privileged-keys.ts).
-    privileged: z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]).default(false),
+    privileged: formBoolean().default(false),
     // The ClusterRole inside the virtual cluster that each person's ServiceAccount is bound to (per-person kubeconfigs).
     tenantRole: z
       .string()

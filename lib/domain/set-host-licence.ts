@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formBoolean } from "@/lib/domain/form-boolean";
 import { encryptHostPlatformKey } from "@/lib/crypto/secret-box";
 import { recordAudit } from "@/lib/domain/audit";
 import { defineUseCase } from "@/lib/domain/use-case";
@@ -46,7 +47,7 @@ export const ZSetHostLicence = z.object({
     .regex(/^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "A project name is lower-case letters, digits and dashes")
     .default("")
     .transform((v) => v || "default"),
-  insecure: z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]).default(false),
+  insecure: formBoolean().default(false),
 });
 export type TSetHostLicence = z.input<typeof ZSetHostLicence>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formBoolean } from "@/lib/domain/form-boolean";
 
 // Typed template parameters: stored as JSON on TemplateVersion, turned into a zod schema for requests
 // and into form fields by the UI.
@@ -40,7 +41,7 @@ function fieldSchema(p: TTemplateParameter): z.ZodType<string | number | boolean
         .min(p.min, `${p.label} must be at least ${p.min}`)
         .max(p.max, `${p.label} must be at most ${p.max}`);
     case "boolean":
-      return z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]);
+      return formBoolean();
     case "string": {
       let s = z.string().max(p.maxLength, `${p.label} must be at most ${p.maxLength} characters`);
       if (p.pattern) s = s.regex(new RegExp(p.pattern), `${p.label} has an invalid format`);

@@ -71,6 +71,16 @@ export const CLUSTER_ID_LABEL = "vcluster-portal.dev/cluster-id";
 export const REGISTRATION_LABEL = "vcluster-portal.dev/registration";
 export const FIELD_MANAGER = "vcluster-portal";
 
+/** The labels on every object the portal creates on a host for one virtual cluster: whose it is, and which installation's. */
+export function commonLabels(spec: ClusterSpec): Record<string, string> {
+  return {
+    [MANAGED_BY_LABEL]: MANAGED_BY,
+    [TEAM_ID_LABEL]: spec.teamId,
+    [CLUSTER_ID_LABEL]: spec.clusterId,
+    [REGISTRATION_LABEL]: spec.hostRegistration,
+  };
+}
+
 const MAX_NAMESPACE = 63;
 /**
  * Release names are bounded tighter than Helm's 53: the StatefulSet of that name stamps pods with

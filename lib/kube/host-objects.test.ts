@@ -7,13 +7,13 @@ import {
   buildIsolationPolicy,
   buildLimitRange,
   buildNamespace,
-  buildPlatformSecret,
   buildResourceQuota,
   buildTenantRoleBinding,
   buildVclusterValues,
   buildVclusterValuesObject,
   subjectForUsername,
 } from "./host-objects";
+import { buildPlatformSecret } from "./platform-licence-secret";
 
 const spec: ClusterSpec = {
   clusterId: "clu_123",

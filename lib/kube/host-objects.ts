@@ -10,17 +10,8 @@ import type {
   V1ServiceAccount,
 } from "@kubernetes/client-node";
 import { isMap, parseDocument, stringify } from "yaml";
-import {
-  CLUSTER_ID_LABEL,
-  MANAGED_BY,
-  MANAGED_BY_LABEL,
-  PLATFORM_SECRET_NAME,
-  REGISTRATION_LABEL,
-  TEAM_ID_LABEL,
-  cpuQuantity,
-  memoryQuantity,
-  type ClusterSpec,
-} from "./cluster-spec";
+import { commonLabels, cpuQuantity, memoryQuantity, type ClusterSpec } from "./cluster-spec";
+import { buildPlatformSecret } from "./platform-licence-secret";
 import { imageTagFor, isSupportedChartVersion, kubernetesImageTags, unsupportedChartVersionMessage } from "@/lib/vcluster/chart-versions";
 
 // Pure builders of what the portal creates on a host cluster for one virtual cluster (docs/vcluster.md).
@@ -61,15 +52,6 @@ export interface HostObjectOptions {
    * `portalSubject()` asks the API server with a SelfSubjectReview). Unknown: only the installer is bound.
    */
   portalSubject?: RbacV1Subject | null;
-}
-
-function commonLabels(spec: ClusterSpec): Record<string, string> {
-  return {
-    [MANAGED_BY_LABEL]: MANAGED_BY,
-    [TEAM_ID_LABEL]: spec.teamId,
-    [CLUSTER_ID_LABEL]: spec.clusterId,
-    [REGISTRATION_LABEL]: spec.hostRegistration,
-  };
 }
 
 /**
@@ -238,28 +220,6 @@ export function buildApiIngressPolicy(spec: ClusterSpec): V1NetworkPolicy {
       podSelector: { matchLabels: { app: "vcluster", release: spec.releaseName } },
       policyTypes: ["Ingress"],
       ingress: [{ ports: [{ protocol: "TCP", port: VCLUSTER_API_PORT }] }],
-    },
-  };
-}
-
-/**
- * The licence of a host with vCluster Platform, where the licensed control plane looks for it first after the
- * LICENSE variable: the Secret `vcluster-platform-api-key` of its own namespace, with the keys `vcluster platform
- * add vcluster` writes (pkg/platform/secret.go). Null without a licence.
- */
-export function buildPlatformSecret(spec: ClusterSpec): V1Secret | null {
-  if (!spec.platform) return null;
-  const b64 = (v: string) => Buffer.from(v, "utf8").toString("base64");
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: PLATFORM_SECRET_NAME, namespace: spec.namespace, labels: commonLabels(spec) },
-    type: "Opaque",
-    data: {
-      accessKey: b64(spec.platform.accessKey),
-      host: b64(spec.platform.host),
-      project: b64(spec.platform.project),
-      insecure: b64(String(spec.platform.insecure)),
     },
   };
 }
